@@ -2,7 +2,7 @@
 // (slack/, teams/, terminal/) implements Channel and turns its own inbound payloads into
 // `Inbound` events for the Assistant (src/app/assistant.ts).
 
-import type { MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
+import type { EscalationCode, Inbound, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
 
 export interface Channel {
   platform: Platform;
@@ -30,3 +30,41 @@ export class RateLimitedError extends Error {
     this.name = 'RateLimitedError';
   }
 }
+
+/** What a channel may ask of the assistant. Implemented by src/app/assistant.ts. */
+export interface AssistantPort {
+  /**
+   * Handle one inbound event. Deduplicates by `event.dedupeId`, runs the core, carries out the
+   * effects through the channels. Never throws for user-facing problems: it tells the user.
+   */
+  handle(event: Inbound): Promise<void>;
+  /** Whether `user` may do `action` on incident `ref` (for opening a modal or showing a form). */
+  authorise(user: UserRef, action: RoleAction, ref?: string): Promise<boolean>;
+  /** Chat commands such as `/oncall`, `/oncall check`, `/escalations`. Returns the reply to show. */
+  command(user: UserRef, name: ChatCommand, args: string): Promise<OutMessage>;
+  /** A read-only view of an incident for forms (labels of escalations); null when not found. */
+  incidentSummary(ref: string): Promise<{ ref: string; escalations: Array<{ code: EscalationCode; label: string }> } | null>;
+}
+
+export type RoleAction =
+  | 'see_all'
+  | 'acknowledge'
+  | 'act_on_escalation'
+  | 'close'
+  | 'export'
+  | 'erase'
+  | 'admin'
+  | 'take_over_oncall'
+  | 'swap_oncall';
+
+export type ChatCommand = 'oncall' | 'escalations' | 'help';
+
+/**
+ * Action ids used on buttons (neutral `Action.id`), carried back by every channel:
+ * - `choice`     value = JSON {stepId, choiceId}       → Inbound 'choice'
+ * - `start`      value = ""                            → Inbound 'start'
+ * - `ack`        value = incident ref                  → Inbound 'ack'
+ * - `notify`     value = JSON {ref, code}              → form (who, when, reference) → Inbound 'notified'
+ * - `not_notify` value = JSON {ref, code}              → form (reason)              → Inbound 'not_notifying'
+ */
+export const ACTION_IDS = ['choice', 'start', 'ack', 'notify', 'not_notify'] as const;
