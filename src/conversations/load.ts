@@ -30,6 +30,8 @@ export interface Loaded<T> {
   /** Short content hash: records keep the version of the flow and rules they were decided under. */
   hash: string;
   file: string;
+  /** Line of a path inside the file (for cross-reference problems found after parsing). */
+  lineOf: (path: Array<string | number>) => number;
 }
 
 /** Parse YAML text and validate it; throws ConfigError listing every problem. */
@@ -51,7 +53,7 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
     }
     throw new ConfigError(problems);
   }
-  return { value: result.data, hash: contentHash(text), file };
+  return { value: result.data, hash: contentHash(text), file, lineOf: (path) => lineOf(doc, lineCounter, path) };
 }
 
 /** Read and validate a YAML file; a missing file is a ConfigError too. */
