@@ -1,0 +1,283 @@
+// RedisStore: the Store port on Redis (ioredis 6). Compare-and-set writes and the event-log
+// append are Lua scripts, so racing writers never lose an update or fork a hash chain. Every key
+// comes from storeKey(), which hash-tags keys that one script touches together (Cluster-safe):
+//
+//   <p>{ns:<ns>}:doc:<id>    HASH v=<version> d=<JSON>       documents (PEXPIRE when put with a ttl)
+//   <p>{ns:<ns>}:ids         SET of ids in the namespace     kept by the put/del scripts
+//   <p>{stream:<s>}:events   STREAM seq at type data prev hash   the incident event log
+//   <p>{stream:<s>}:head     HASH seq hash                   last event, checked by the append script
+//   <p>streams               SET of stream names
+//   <p>counter:<name>        INCR counter
+//   <p>dedupe:<eventId>      SET NX EX marker
+//
+// The tag for documents is the namespace (not the id) because the put/del scripts update the
+// namespace's id set in the same step; a Cluster runs a script only when all its keys share a slot.
+// Unreachable Redis → StoreUnavailableError within about 2 s; the client reconnects by itself.
+
+import type { Cluster, Redis } from 'ioredis';
+import { StoreUnavailableError, type Store, type StoredEvent, type Versioned } from './port.js';
+import { eventHash, jsonCopy } from './chain.js';
+import { createRedisClient } from './redis-url.js';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisStoreOptions {
+  /** Redis URL (see redis-url.ts); used when no client is given. */
+  url?: string;
+  /** An existing client; the store will not close it. Give it small retry limits (see STORE_TUNING). */
+  client?: RedisClient;
+  /** Key prefix; default "ea:". */
+  prefix?: string;
+  /** How many times append retries after losing a race for the chain head; default 200. */
+  maxAppendRetries?: number;
+}
+
+/** Client settings so a caller hears about an outage within ~2 s instead of hanging. */
+export const STORE_TUNING = {
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: true,
+  connectTimeout: 2000,
+  commandTimeout: 2000,
+  retryDelay: (times: number) => Math.min(100 * times, 2000),
+} as const;
+
+export type StoreKey =
+  | { kind: 'doc'; ns: string; id: string }
+  | { kind: 'ids'; ns: string }
+  | { kind: 'events'; stream: string }
+  | { kind: 'head'; stream: string }
+  | { kind: 'streams' }
+  | { kind: 'counter'; name: string }
+  | { kind: 'dedupe'; eventId: string };
+
+/** The one place Redis keys are built. */
+export function storeKey(prefix: string, key: StoreKey): string {
+  switch (key.kind) {
+    case 'doc':
+      return `${prefix}{ns:${key.ns}}:doc:${key.id}`;
+    case 'ids':
+      return `${prefix}{ns:${key.ns}}:ids`;
+    case 'events':
+      return `${prefix}{stream:${key.stream}}:events`;
+    case 'head':
+      return `${prefix}{stream:${key.stream}}:head`;
+    case 'streams':
+      return `${prefix}streams`;
+    case 'counter':
+      return `${prefix}counter:${key.name}`;
+    case 'dedupe':
+      return `${prefix}dedupe:${key.eventId}`;
+  }
+}
+
+// KEYS: doc, ids. ARGV: expected version ("" = must not exist), JSON, ttl ms ("0" = none), id.
+const PUT_LUA = `
+local cur = redis.call('HGET', KEYS[1], 'v')
+if ARGV[1] == '' then
+  if cur then return -1 end
+elseif (not cur) or cur ~= ARGV[1] then
+  return -1
+end
+local nv = (cur and tonumber(cur) or 0) + 1
+redis.call('HSET', KEYS[1], 'v', nv, 'd', ARGV[2])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) else redis.call('PERSIST', KEYS[1]) end
+redis.call('SADD', KEYS[2], ARGV[4])
+return nv`;
+
+// KEYS: doc, ids. ARGV: expected version ("" = any), id.
+const DEL_LUA = `
+local cur = redis.call('HGET', KEYS[1], 'v')
+if not cur then
+  redis.call('SREM', KEYS[2], ARGV[2])
+  return 0
+end
+if ARGV[1] ~= '' and cur ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[2])
+return 1`;
+
+// KEYS: doc, ids. ARGV: id. Drops an expired document's id from the set (only if still gone).
+const PRUNE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end
+return 0`;
+
+// KEYS: events, head. ARGV: expected seq, expected hash, seq, at, type, data JSON, hash.
+const APPEND_LUA = `
+local head = redis.call('HMGET', KEYS[2], 'seq', 'hash')
+local seq = tonumber(head[1] or '0')
+local hash = head[2] or ''
+if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return 0 end
+redis.call('XADD', KEYS[1], '*', 'seq', ARGV[3], 'at', ARGV[4], 'type', ARGV[5], 'data', ARGV[6], 'prev', ARGV[2], 'hash', ARGV[7])
+redis.call('HSET', KEYS[2], 'seq', ARGV[3], 'hash', ARGV[7])
+return 1`;
+
+interface StoreScripts {
+  eaStorePut(doc: string, ids: string, expected: string, json: string, ttlMs: string, id: string): Promise<number>;
+  eaStoreDel(doc: string, ids: string, expected: string, id: string): Promise<number>;
+  eaStorePrune(doc: string, ids: string, id: string): Promise<number>;
+  eaStoreAppend(events: string, head: string, ...args: string[]): Promise<number>;
+}
+
+function isRedisReplyError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ReplyError';
+}
+
+export class RedisStore implements Store {
+  readonly prefix: string;
+  private readonly redis: RedisClient;
+  private readonly scripts: StoreScripts;
+  private readonly owned: boolean;
+  private readonly maxAppendRetries: number;
+
+  constructor(options: RedisStoreOptions) {
+    this.prefix = options.prefix ?? 'ea:';
+    this.maxAppendRetries = options.maxAppendRetries ?? 200;
+    if (options.client) {
+      this.redis = options.client;
+      this.owned = false;
+    } else {
+      if (!options.url) throw new Error('RedisStore needs a url or a client');
+      this.redis = createRedisClient(options.url, STORE_TUNING);
+      this.owned = true;
+      // Connection errors surface on each call as StoreUnavailableError; the client keeps reconnecting.
+      this.redis.on('error', () => {});
+    }
+    this.redis.defineCommand('eaStorePut', { numberOfKeys: 2, lua: PUT_LUA });
+    this.redis.defineCommand('eaStoreDel', { numberOfKeys: 2, lua: DEL_LUA });
+    this.redis.defineCommand('eaStorePrune', { numberOfKeys: 2, lua: PRUNE_LUA });
+    this.redis.defineCommand('eaStoreAppend', { numberOfKeys: 2, lua: APPEND_LUA });
+    this.scripts = this.redis as unknown as StoreScripts;
+  }
+
+  private key(key: StoreKey): string {
+    return storeKey(this.prefix, key);
+  }
+
+  /** Run one Redis call; anything but a Redis reply error means Redis is unreachable. */
+  private async call<R>(fn: () => Promise<R>): Promise<R> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isRedisReplyError(err)) throw err;
+      throw new StoreUnavailableError(err);
+    }
+  }
+
+  async get<T>(ns: string, id: string): Promise<Versioned<T> | null> {
+    const [v, d] = await this.call(() => this.redis.hmget(this.key({ kind: 'doc', ns, id }), 'v', 'd'));
+    if (v === null || v === undefined || d === null || d === undefined) return null;
+    return { value: JSON.parse(d) as T, version: Number(v) };
+  }
+
+  /** Every put sets the ttl afresh: with ttlSeconds it expires then, without it never expires. */
+  async put<T>(ns: string, id: string, value: T, expectedVersion: number | null, ttlSeconds?: number): Promise<number | null> {
+    const json = JSON.stringify(jsonCopy(value));
+    const ttlMs = ttlSeconds !== undefined && ttlSeconds > 0 ? Math.max(1, Math.round(ttlSeconds * 1000)) : 0;
+    const result = await this.call(() =>
+      this.scripts.eaStorePut(
+        this.key({ kind: 'doc', ns, id }),
+        this.key({ kind: 'ids', ns }),
+        expectedVersion === null ? '' : String(expectedVersion),
+        json,
+        String(ttlMs),
+        id,
+      ),
+    );
+    return Number(result) < 0 ? null : Number(result);
+  }
+
+  async del(ns: string, id: string, expectedVersion?: number): Promise<boolean> {
+    const result = await this.call(() =>
+      this.scripts.eaStoreDel(
+        this.key({ kind: 'doc', ns, id }),
+        this.key({ kind: 'ids', ns }),
+        expectedVersion === undefined ? '' : String(expectedVersion),
+        id,
+      ),
+    );
+    return Number(result) === 1;
+  }
+
+  /** Ids whose documents still exist; ids of expired documents are dropped from the set on the way. */
+  async list(ns: string): Promise<string[]> {
+    const idsKey = this.key({ kind: 'ids', ns });
+    const ids = await this.call(() => this.redis.smembers(idsKey));
+    const checked = await Promise.all(
+      ids.map(async (id) => {
+        const docKey = this.key({ kind: 'doc', ns, id });
+        if ((await this.call(() => this.redis.exists(docKey))) === 1) return id;
+        await this.call(() => this.scripts.eaStorePrune(docKey, idsKey, id));
+        return null;
+      }),
+    );
+    return checked.filter((id): id is string => id !== null).sort();
+  }
+
+  async incr(counter: string): Promise<number> {
+    return this.call(() => this.redis.incr(this.key({ kind: 'counter', name: counter })));
+  }
+
+  async dedupe(eventId: string, ttlSeconds: number): Promise<boolean> {
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    const result = await this.call(() => this.redis.set(this.key({ kind: 'dedupe', eventId }), '1', 'EX', ttl, 'NX'));
+    return result === 'OK';
+  }
+
+  async append(stream: string, type: string, data: Record<string, unknown>, at?: Date): Promise<StoredEvent> {
+    const eventsKey = this.key({ kind: 'events', stream });
+    const headKey = this.key({ kind: 'head', stream });
+    const clean = jsonCopy(data);
+    const dataJson = JSON.stringify(clean);
+    // Register the stream first: a crash after this leaves an empty listed stream, never a hidden one.
+    await this.call(() => this.redis.sadd(this.key({ kind: 'streams' }), stream));
+    for (let attempt = 0; attempt <= this.maxAppendRetries; attempt++) {
+      const [headSeq, headHash] = await this.call(() => this.redis.hmget(headKey, 'seq', 'hash'));
+      const prevSeq = headSeq ? Number(headSeq) : 0;
+      const prevHash = headHash ?? '';
+      const seq = prevSeq + 1;
+      const iso = (at ?? new Date()).toISOString();
+      const hash = eventHash(prevHash, seq, iso, type, clean);
+      const ok = await this.call(() =>
+        this.scripts.eaStoreAppend(eventsKey, headKey, String(prevSeq), prevHash, String(seq), iso, type, dataJson, hash),
+      );
+      if (Number(ok) === 1) return { seq, at: iso, type, data: clean, prevHash, hash };
+      // Someone else appended first: back off a little (with jitter) and build on the new head.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt * 2)));
+    }
+    throw new Error(`Could not append to event log ${stream}: too much contention`);
+  }
+
+  async read(stream: string): Promise<StoredEvent[]> {
+    const entries = await this.call(() => this.redis.xrange(this.key({ kind: 'events', stream }), '-', '+'));
+    return entries.map(([, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      return {
+        seq: Number(f.seq),
+        at: f.at ?? '',
+        type: f.type ?? '',
+        data: JSON.parse(f.data ?? '{}') as Record<string, unknown>,
+        prevHash: f.prev ?? '',
+        hash: f.hash ?? '',
+      };
+    });
+  }
+
+  async streams(): Promise<string[]> {
+    const names = await this.call(() => this.redis.smembers(this.key({ kind: 'streams' })));
+    return names.sort();
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    if (!this.owned) return;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+}
