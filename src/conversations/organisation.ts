@@ -4,12 +4,14 @@
 // reported with file, path and line. Loaded at start-up and by `npm run check-config`.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ESCALATION_CODES } from '../core/types.js';
 import { ConfigError, loadYamlFile, parseYaml, type ConfigProblem } from './load.js';
 
-export const DEFAULT_ORGANISATION_FILE = 'conversations/organisation.example.yaml';
+/** The example organisation that ships with the assistant (absolute path). */
+export const DEFAULT_ORGANISATION_FILE = fileURLToPath(new URL('../../conversations/organisation.example.yaml', import.meta.url));
 
 export const ROLES = ['reporter', 'manager', 'safeguarding_lead', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
