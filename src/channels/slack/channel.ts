@@ -1,0 +1,150 @@
+// SlackChannel: how the neutral core reaches people in Slack (the Channel port) over the Web API.
+// DMs, pages, notices and modals go through the `direct` client; the escalation record in the
+// escalations channel goes through the `records` client (see web-clients.ts for why, and for the
+// rate-limit policy).
+
+import type { MessageRef, OutMessage, UserRef } from '../../core/types.js';
+import type { Channel } from '../port.js';
+import { renderMessage, renderNotice, type SlackMessage } from './render.js';
+import {
+  callSlack,
+  createSlackClients,
+  DEFAULT_RATE_LIMIT_POLICY,
+  type RateLimitPolicy,
+  type SlackClients,
+} from './web-clients.js';
+
+export interface SlackChannelOptions {
+  botToken: string;
+  /** SLACK_API_URL; a trailing '/' is added when missing. */
+  apiUrl?: string;
+  rateLimit?: Partial<RateLimitPolicy>;
+}
+
+/** Slack user ids: U… or W… (Enterprise Grid), upper-case letters and digits. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+
+export class SlackChannel implements Channel {
+  readonly platform = 'slack' as const;
+  readonly clients: SlackClients;
+  private readonly policy: RateLimitPolicy;
+  /** User id → DM channel id from conversations.open. */
+  private readonly dmChannels = new Map<string, string>();
+
+  constructor(options: SlackChannelOptions) {
+    this.clients = createSlackClients(options.botToken, options.apiUrl);
+    this.policy = { ...DEFAULT_RATE_LIMIT_POLICY, ...options.rateLimit };
+  }
+
+  async sendDirect(user: UserRef, msg: OutMessage): Promise<MessageRef> {
+    return this.postDirect(user.id, renderMessage(msg));
+  }
+
+  async postChannel(channelId: string, msg: OutMessage): Promise<MessageRef> {
+    return this.post(this.clients.records, channelId, renderMessage(msg));
+  }
+
+  async update(ref: MessageRef, msg: OutMessage): Promise<void> {
+    const { text, blocks } = renderMessage(msg);
+    const client = this.clientFor(ref.conversation);
+    await callSlack(() => client.chat.update({ channel: ref.conversation, ts: ref.id, text, blocks }), this.policy);
+  }
+
+  async reply(parent: MessageRef, msg: OutMessage): Promise<MessageRef> {
+    return this.post(this.clientFor(parent.conversation), parent.conversation, renderMessage(msg), parent.id);
+  }
+
+  async canReach(user: UserRef): Promise<boolean> {
+    return user.platform === 'slack' && SLACK_USER_ID.test(user.id);
+  }
+
+  /** Ephemeral in `where`'s conversation when given (falling back to a DM if that fails), else a DM. */
+  async notice(user: UserRef, text: string, where?: MessageRef): Promise<void> {
+    const rendered = renderNotice(text);
+    if (where) {
+      try {
+        await callSlack(
+          () =>
+            this.clients.direct.chat.postEphemeral({
+              channel: where.conversation,
+              user: user.id,
+              text: rendered.text,
+              blocks: rendered.blocks,
+            }),
+          this.policy,
+        );
+        return;
+      } catch {
+        // e.g. the assistant is not in that channel: tell the person directly instead.
+      }
+    }
+    await this.postDirect(user.id, rendered);
+  }
+
+  /** Open a modal (views.open) for a trigger from a button click. */
+  async openModal(triggerId: string, view: Record<string, unknown>): Promise<void> {
+    await callSlack(() => this.clients.direct.views.open({ trigger_id: triggerId, view: view as never }), this.policy);
+  }
+
+  /** Post a plain notice in a thread (used for the app-mention hand-over reply). */
+  async replyText(parent: MessageRef, text: string): Promise<MessageRef> {
+    return this.post(this.clientFor(parent.conversation), parent.conversation, renderNotice(text), parent.id);
+  }
+
+  private clientFor(conversation: string) {
+    // Slack DM channel ids start with 'D'; pages and questions live there.
+    return conversation.startsWith('D') || [...this.dmChannels.values()].includes(conversation)
+      ? this.clients.direct
+      : this.clients.records;
+  }
+
+  private async postDirect(userId: string, message: SlackMessage): Promise<MessageRef> {
+    const channel = await this.openDm(userId);
+    try {
+      return await this.post(this.clients.direct, channel, message);
+    } catch (err) {
+      if (platformError(err) !== 'channel_not_found') throw err;
+      // The cached DM channel is no longer valid: open it again once.
+      this.dmChannels.delete(userId);
+      return this.post(this.clients.direct, await this.openDm(userId), message);
+    }
+  }
+
+  private async openDm(userId: string): Promise<string> {
+    const cached = this.dmChannels.get(userId);
+    if (cached) return cached;
+    const res = await callSlack(() => this.clients.direct.conversations.open({ users: userId }), this.policy);
+    const id = res.channel?.id;
+    if (!id) throw new Error('conversations.open returned no channel id');
+    this.dmChannels.set(userId, id);
+    return id;
+  }
+
+  private async post(
+    client: SlackClients['direct'],
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+  ): Promise<MessageRef> {
+    const res = await callSlack(
+      () =>
+        client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        }),
+      this.policy,
+    );
+    if (!res.ts) throw new Error('chat.postMessage returned no ts');
+    return { platform: 'slack', conversation: res.channel ?? channel, id: res.ts };
+  }
+}
+
+/** The `error` string of a Slack platform error (ok:false), if that is what `err` is. */
+export function platformError(err: unknown): string | undefined {
+  const e = err as { code?: string; data?: { error?: string } } | undefined;
+  return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
+}
