@@ -40,7 +40,7 @@ export function parseYaml<S extends z.ZodType>(text: string, file: string, schem
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
   for (const err of doc.errors) {
-    const pos = err.linePos?.[0];
+    const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
     problems.push({ file, path: '', line: pos?.line ?? 1, message: err.message.split('\n')[0] ?? 'YAML syntax error' });
   }
   if (problems.length) throw new ConfigError(problems);
