@@ -35,10 +35,20 @@ export function localParts(at: Date, timezone: string): LocalParts {
  * (01:30 on the night they go back) is its later occurrence.
  */
 export function localInstant(date: LocalDate, time: string, timezone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, min] = time.split(':').map(Number) as [number, number];
-  return new Date(new TZDate(y, m - 1, d, h, min, timezone).getTime());
+  const key = `${date} ${time} ${timezone}`;
+  let ms = instantCache.get(key);
+  if (ms === undefined) {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const [h, min] = time.split(':').map(Number) as [number, number];
+    ms = new TZDate(y, m - 1, d, h, min, timezone).getTime();
+    if (instantCache.size >= 50_000) instantCache.clear();
+    instantCache.set(key, ms);
+  }
+  return new Date(ms);
 }
+
+/** Rotas ask for the same few local times again and again; TZDate is slow to build. */
+const instantCache = new Map<string, number>();
 
 /** The local date `n` calendar days after `date` (n may be negative). */
 export function shiftDate(date: LocalDate, n: number): LocalDate {

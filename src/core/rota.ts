@@ -124,11 +124,11 @@ function bankHolidayIntervals(org: OrgRota, tier: RotaTier): Interval[] {
   }));
 }
 
-/** Every pattern handover instant from 8 local days before `at` to LOOK_AHEAD_DAYS after. */
-function patternStarts(org: OrgRota, tier: RotaTier, at: number): Array<{ at: number; personId: string }> {
+/** Every pattern handover instant from 8 local days before `at` to `daysAhead` after. */
+function patternStarts(org: OrgRota, tier: RotaTier, at: number, daysAhead = LOOK_AHEAD_DAYS + 1): Array<{ at: number; personId: string }> {
   const today = localParts(new Date(at), org.timezone).date;
   const starts: Array<{ at: number; personId: string }> = [];
-  for (let offset = -8; offset <= LOOK_AHEAD_DAYS + 1; offset++) {
+  for (let offset = -8; offset <= daysAhead; offset++) {
     const date = shiftDate(today, offset);
     const weekday = weekdayOf(date);
     for (const slot of tier.pattern) {
@@ -162,7 +162,7 @@ function resolve(
   const bh = lastCovering(bankHolidayIntervals(org, tier), t);
   if (bh) return { personId: bh.personId, source: 'bank_holiday' };
   let slot: { at: number; personId: string } | undefined;
-  for (const s of patternStarts(org, tier, t)) if (s.at <= t) slot = s;
+  for (const s of patternStarts(org, tier, t, 1)) if (s.at <= t) slot = s;
   return slot ? { personId: slot.personId, source: 'pattern' } : undefined;
 }
 
