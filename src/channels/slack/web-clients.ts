@@ -20,6 +20,9 @@ export function normaliseApiUrl(url: string | undefined): string {
   return u.endsWith('/') ? u : `${u}/`;
 }
 
+/** Request header naming the client (queue) a call went through. */
+export const CLIENT_HEADER = 'x-assistant-client';
+
 export interface RateLimitPolicy {
   /** Longest Retry-After we wait for in-process before handing back a RateLimitedError. */
   maxRateLimitWaitMs: number;
@@ -54,7 +57,11 @@ export function createSlackClients(botToken: string, apiUrl?: string): SlackClie
     // The WebClient's own logger would print request bodies at debug level: keep it quiet.
     logLevel: webApi.LogLevel.ERROR,
   };
-  return { direct: new webApi.WebClient(botToken, options), records: new webApi.WebClient(botToken, options) };
+  // The header only labels which queue a request came from (visible in tests and proxies).
+  return {
+    direct: new webApi.WebClient(botToken, { ...options, headers: { [CLIENT_HEADER]: 'direct' } }),
+    records: new webApi.WebClient(botToken, { ...options, headers: { [CLIENT_HEADER]: 'records' } }),
+  };
 }
 
 interface RateLimitedLike {
