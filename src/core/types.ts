@@ -117,6 +117,10 @@ export interface PagingState {
   acknowledgedAt?: string;
   /** Person id of the manager who owns the incident (after acknowledgement or hand-over). */
   owner?: string;
+  /** When the first page went out. */
+  firstPagedAt?: string;
+  /** People paged but unreachable in chat (no identity or no stored Teams reference). */
+  unreachable?: string[];
 }
 
 export interface Incident {
@@ -139,7 +143,7 @@ export interface Incident {
   /** Content hashes of the flow and rules the decision was made under. */
   versions: { flow: string; rules: string };
   /** Where the record and page messages live, per platform. */
-  messages: { record?: MessageRef; pages?: Record<string, MessageRef> };
+  messages: { records?: Partial<Record<Platform, MessageRef>>; pages?: Record<string, MessageRef[]> };
 }
 
 // ---------------------------------------------------------------------------
@@ -174,6 +178,8 @@ export interface OutMessage {
   actions?: Action[];
   /** For questions: the step id the choices answer, and the choices. */
   question?: { stepId: string; choices: Choice[]; freeText: boolean };
+  /** For channel-wide alerts only: notify everyone in the channel (Slack <!channel>, Teams channel mention). Never set from user text. */
+  mentionChannel?: boolean;
 }
 
 // ---------------------------------------------------------------------------

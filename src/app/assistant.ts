@@ -1,0 +1,339 @@
+// The Assistant: takes platform-neutral events from every channel, runs the pure core (intake
+// runtime, rule engine, incident lifecycle) against state in the Store, and carries out the
+// effects: messages through the channels, pages and record updates through durable jobs.
+//
+// Durable before acknowledged: a page or record post is queued in the Scheduler (Redis, with
+// BullMQ) before anyone is told it will happen; the job handlers in jobs.ts carry it out.
+
+import type { AssistantPort, Channel, ChatCommand, RoleAction } from '../channels/port.js';
+import type { Organisation } from '../conversations/organisation.js';
+import { applyInput, newSession, thresholdAnswers, type Input, type IntakeContext, type Output } from '../core/intake/runtime.js';
+import { sessionKey, type Session } from '../core/intake/session.js';
+import {
+  acknowledge,
+  completeIncident,
+  createIncident,
+  incidentRef,
+  markNotified,
+  markNotNotifying,
+  pageNeeded,
+} from '../core/incident.js';
+import { answeredMessage, CODE_LABELS, decisionMessage, offerMessage, questionMessage, sayMessage } from '../core/messages.js';
+import { can, personForUser } from '../core/people.js';
+import { onCallAt } from '../core/rota.js';
+import type { EscalationCode, Inbound, Incident, MessageRef, OutMessage, UserRef } from '../core/types.js';
+import { StoreUnavailableError, type Store } from '../store/port.js';
+import type { Scheduler } from '../scheduler/port.js';
+import type { AppContext } from './context.js';
+import { commandReply } from './commands.js';
+import { IncidentRepo } from './incident-repo.js';
+
+const SESSION_NS = 'session';
+const DEDUPE_TTL_S = 24 * 3600;
+const CAS_TRIES = 8;
+
+export class Assistant implements AssistantPort {
+  readonly incidents: IncidentRepo;
+
+  constructor(private readonly ctx: AppContext) {
+    this.incidents = new IncidentRepo(ctx);
+  }
+
+  private get store(): Store {
+    return this.ctx.store;
+  }
+  private get scheduler(): Scheduler {
+    return this.ctx.scheduler;
+  }
+  private get org(): Organisation {
+    return this.ctx.org;
+  }
+
+  channelFor(user: UserRef): Channel | undefined {
+    return this.ctx.channels[user.platform];
+  }
+
+  // ---------------------------------------------------------------------------
+  // Inbound
+
+  async handle(event: Inbound): Promise<void> {
+    const started = Date.now();
+    try {
+      if (event.dedupeId && !(await this.store.dedupe(event.dedupeId, DEDUPE_TTL_S))) return;
+      switch (event.type) {
+        case 'start':
+          return await this.start(event.user, event.narrative);
+        case 'message':
+          return await this.message(event.user, event.text);
+        case 'choice':
+          return await this.turn(event.user, { kind: 'choice', stepId: event.stepId, choiceId: event.choiceId }, event.messageRef);
+        case 'ack':
+          return await this.acknowledge(event.user, event.ref);
+        case 'notified':
+          return await this.notified(event);
+        case 'not_notifying':
+          return await this.notNotifying(event);
+      }
+    } catch (err) {
+      await this.failed(event.user, err);
+    } finally {
+      this.ctx.metrics?.turnSeconds.observe((Date.now() - started) / 1000);
+    }
+  }
+
+  /** Something went wrong: the reporter is never left without a way forward. */
+  private async failed(user: UserRef, err: unknown): Promise<void> {
+    const storeDown = err instanceof StoreUnavailableError;
+    this.ctx.logger.error({ err: storeDown ? 'store unavailable' : String((err as Error)?.message ?? err), platform: user.platform }, 'turn failed');
+    const phone = this.firstOnCallPhone();
+    const text = storeDown
+      ? `I cannot save anything right now. Please phone the on-call manager now${phone}. Tell them: the service, who is affected, what happened and when, and that the assistant is down. Your earlier answers are kept; come back here later to finish.`
+      : `Something went wrong on my side. Please phone the on-call manager now${phone}. Your earlier answers are kept.`;
+    try {
+      await this.channelFor(user)?.sendDirect(user, sayMessage(text, 'urgent'));
+    } catch {
+      // The channel is down too; the log line above is all we can do.
+    }
+  }
+
+  private firstOnCallPhone(serviceId?: string): string {
+    const sid = serviceId ?? this.org.services[0]?.id;
+    if (!sid) return '';
+    const tier = onCallAt(this.org, sid, this.ctx.now())[0];
+    const person = this.org.people.find((p) => p.id === tier?.people[0]);
+    return person ? ` (${person.name}, ${person.phone})` : '';
+  }
+
+  intakeContext(): IntakeContext {
+    return {
+      flow: this.ctx.flow.value,
+      now: this.ctx.now(),
+      services: this.org.services.map((s) => ({ id: s.id, name: s.name })),
+      ...this.ctx.language,
+    };
+  }
+
+  private async loadSession(user: UserRef): Promise<{ session: Session; version: number } | null> {
+    const got = await this.store.get<Session>(SESSION_NS, sessionKey(user));
+    return got ? { session: got.value, version: got.version } : null;
+  }
+
+  private sessionTtl(): number {
+    return Math.max(this.org.intake.idleExpiryMinutes * 60 * 2, 3600);
+  }
+
+  private async start(user: UserRef, narrative?: string): Promise<void> {
+    const existing = await this.loadSession(user);
+    if (existing?.session.status === 'active') {
+      await this.send(user, sayMessage('You already have a report open. Let us carry on with it, or type "cancel" to stop it.'));
+      await this.ask(existing.session, existing.version);
+      return;
+    }
+    const ictx = this.intakeContext();
+    const session = newSession(ictx, user, narrative);
+    const version = await this.store.put(SESSION_NS, session.key, session, existing ? existing.version : null, this.sessionTtl());
+    if (version === null) return this.start(user, narrative); // someone else started one a moment ago
+    await this.scheduleIdle(session);
+    await this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.'));
+    await this.ask(session, version);
+  }
+
+  private async message(user: UserRef, text: string): Promise<void> {
+    const existing = await this.loadSession(user);
+    if (!existing || existing.session.status !== 'active') {
+      await this.send(user, offerMessage());
+      return;
+    }
+    await this.turn(user, { kind: 'text', text });
+  }
+
+  /** One intake turn with compare-and-set: retried from a fresh read when someone else wrote first. */
+  private async turn(user: UserRef, input: Input, messageRef?: MessageRef): Promise<void> {
+    for (let i = 0; i < CAS_TRIES; i++) {
+      const existing = await this.loadSession(user);
+      if (!existing || existing.session.status !== 'active') {
+        if (messageRef) await this.safeUpdate(messageRef, sayMessage('This report is finished or was cancelled.'));
+        await this.send(user, offerMessage());
+        return;
+      }
+      const ictx = this.intakeContext();
+      const { session, out } = applyInput(ictx, existing.session, input);
+      const emergency = out.find((o): o is Extract<Output, { type: 'emergency' }> => o.type === 'emergency');
+      const complete = out.some((o) => o.type === 'complete');
+      if ((emergency || complete) && !session.ref) session.ref = await this.incidents.allocateRef(session.fields.serviceId ?? this.org.services[0]!.id);
+      const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
+      if (version === null) continue;
+      // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
+      if (emergency) await this.incidents.emergency(session, emergency.key, emergency.value);
+      if (complete) await this.incidents.complete(session);
+      await this.carryOut(session, version, out, messageRef, existing.session);
+      return;
+    }
+    await this.send(user, sayMessage('Sorry, that clashed with another message. Please send it again.'));
+  }
+
+  private async carryOut(session: Session, version: number, out: Output[], messageRef: MessageRef | undefined, before: Session): Promise<void> {
+    const user = session.user;
+    let asked = false;
+    for (const o of out) {
+      switch (o.type) {
+        case 'say':
+          await this.send(user, sayMessage(o.text, o.urgent ? 'urgent' : undefined));
+          break;
+        case 'answered': {
+          const ref = messageRef ?? before.questionRef;
+          if (ref) await this.safeUpdate(ref, answeredMessage(this.ctx.flow.value, o.stepId, o.answer));
+          break;
+        }
+        case 'ask':
+          if (!asked) await this.ask(session, version);
+          asked = true;
+          break;
+        case 'complete':
+          await this.afterComplete(session);
+          break;
+        case 'cancelled':
+          await this.send(user, sayMessage(session.ref ? `Report stopped. The urgent part is already with the on-call manager as ${session.ref}.` : 'Report cancelled. Nothing was sent.'));
+          break;
+        case 'emergency':
+          break; // queued above
+      }
+    }
+  }
+
+  private async ask(session: Session, version: number): Promise<void> {
+    const ref = await this.send(session.user, questionMessage(this.intakeContext(), session));
+    if (!ref) return;
+    // Best effort: remember the question so a typed answer can update it in place.
+    await this.store.put(SESSION_NS, session.key, { ...session, questionRef: ref }, version, this.sessionTtl()).catch(() => null);
+  }
+
+  private async afterComplete(session: Session): Promise<void> {
+    const inc = await this.incidents.get(session.ref!);
+    if (!inc) return;
+    const paged = inc.paging.state !== 'queued' || pageNeeded(inc);
+    const note = paged
+      ? 'I have paged the on-call manager. They will be in touch. If nobody answers in time, I will tell you who to phone.'
+      : 'No page is needed. The registered manager will pick this up in normal hours.';
+    await this.send(session.user, decisionMessage(inc, this.org.timezone, note));
+  }
+
+  private async scheduleIdle(session: Session): Promise<void> {
+    const at = new Date(this.ctx.now().getTime() + this.org.intake.idleReminderMinutes * 60_000);
+    await this.scheduler.schedule({ id: `intake-idle:${session.key}:${session.startedAt}:remind`, kind: 'intake-idle', at, data: { key: session.key, stage: 'remind' } });
+  }
+
+  async send(user: UserRef, msg: OutMessage): Promise<MessageRef | undefined> {
+    const channel = this.channelFor(user);
+    if (!channel) return undefined;
+    return channel.sendDirect(user, msg);
+  }
+
+  private async safeUpdate(ref: MessageRef, msg: OutMessage): Promise<void> {
+    try {
+      await this.ctx.channels[ref.platform]?.update(ref, msg);
+    } catch (err) {
+      this.ctx.logger.warn({ err: String((err as Error).message), platform: ref.platform }, 'could not update a message in place');
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Manager actions
+
+  private async refuse(user: UserRef, text: string): Promise<void> {
+    await this.channelFor(user)?.notice(user, text);
+  }
+
+  private async acknowledge(user: UserRef, ref: string): Promise<void> {
+    const person = personForUser(this.org, user);
+    if (!person || !can(this.org, user, 'acknowledge')) return this.refuse(user, 'Only on-call managers can acknowledge a page.');
+    let problem: string | null = null;
+    const inc = await this.incidents.update(ref, (i) => {
+      problem = acknowledge(i, person.id, this.ctx.now());
+      return problem === null;
+    });
+    if (!inc) return this.refuse(user, problem ?? `I cannot find incident ${ref}.`);
+    await this.incidents.acknowledged(inc, person.id);
+    await this.refuse(user, `Thank you. ${ref} is yours. Paging has stopped.`);
+  }
+
+  private async notified(e: Extract<Inbound, { type: 'notified' }>): Promise<void> {
+    const person = personForUser(this.org, e.user);
+    if (!person || !can(this.org, e.user, 'act_on_escalation')) return this.refuse(e.user, 'Only managers and safeguarding leads can record this.');
+    const at = e.at ? new Date(e.at) : this.ctx.now();
+    if (Number.isNaN(at.getTime())) return this.refuse(e.user, 'I could not read that time. Please try again.');
+    let problem: string | null = null;
+    const inc = await this.incidents.update(e.ref, (i) => {
+      problem = markNotified(i, e.code, { by: person.id, who: e.who, at, ...(e.reference ? { reference: e.reference } : {}) }, this.ctx.now());
+      return problem === null;
+    });
+    if (!inc) return this.refuse(e.user, problem ?? `I cannot find incident ${e.ref}.`);
+    await this.incidents.changed(inc, 'notified', { code: e.code, by: person.id, who: e.who, at: at.toISOString(), reference: e.reference ?? null },
+      `${CODE_LABELS[e.code]} notified by ${person.name}${e.reference ? `, ref ${e.reference}` : ''}.`);
+  }
+
+  private async notNotifying(e: Extract<Inbound, { type: 'not_notifying' }>): Promise<void> {
+    const person = personForUser(this.org, e.user);
+    if (!person || !can(this.org, e.user, 'act_on_escalation')) return this.refuse(e.user, 'Only managers and safeguarding leads can record this.');
+    let problem: string | null = null;
+    const inc = await this.incidents.update(e.ref, (i) => {
+      problem = markNotNotifying(i, e.code, { by: person.id, reason: e.reason }, this.ctx.now());
+      return problem === null;
+    });
+    if (!inc) return this.refuse(e.user, problem ?? `I cannot find incident ${e.ref}.`);
+    await this.incidents.changed(inc, 'not_notifying', { code: e.code, by: person.id, reason: e.reason },
+      `Decided not to notify ${CODE_LABELS[e.code]} (${person.name}): ${e.reason}`);
+  }
+
+  // ---------------------------------------------------------------------------
+  // AssistantPort queries
+
+  async authorise(user: UserRef, action: RoleAction, ref?: string): Promise<boolean> {
+    if (!can(this.org, user, action)) return false;
+    if (ref) return (await this.incidents.get(ref)) !== null;
+    return true;
+  }
+
+  async command(user: UserRef, name: ChatCommand, args: string): Promise<OutMessage> {
+    return commandReply(this.ctx, this.incidents, user, name, args);
+  }
+
+  async incidentSummary(ref: string): Promise<{ ref: string; escalations: Array<{ code: EscalationCode; label: string }> } | null> {
+    const inc = await this.incidents.get(ref);
+    if (!inc) return null;
+    return { ref, escalations: inc.escalations.filter((e) => e.level !== 'not_needed').map((e) => ({ code: e.code, label: CODE_LABELS[e.code] })) };
+  }
+
+  /** For the idle job: remind or expire an intake nobody has touched. */
+  async idle(key: string, stage: 'remind' | 'expire'): Promise<void> {
+    const got = await this.store.get<Session>(SESSION_NS, key);
+    if (!got || got.value.status !== 'active') return;
+    const s = got.value;
+    const idleMs = this.ctx.now().getTime() - new Date(s.updatedAt).getTime();
+    const remindMs = this.org.intake.idleReminderMinutes * 60_000;
+    const expireMs = this.org.intake.idleExpiryMinutes * 60_000;
+    if (stage === 'remind') {
+      if (idleMs + 1000 < remindMs) {
+        // Touched since: look again later.
+        const at = new Date(new Date(s.updatedAt).getTime() + remindMs);
+        await this.scheduler.schedule({ id: `intake-idle:${key}:${s.updatedAt}:remind`, kind: 'intake-idle', at, data: { key, stage: 'remind' } });
+        return;
+      }
+      await this.send(s.user, sayMessage('Your report is not finished yet. Answer the last question to carry on, or type "cancel".'));
+      const at = new Date(new Date(s.updatedAt).getTime() + expireMs);
+      await this.scheduler.schedule({ id: `intake-idle:${key}:${s.updatedAt}:expire`, kind: 'intake-idle', at, data: { key, stage: 'expire' } });
+      return;
+    }
+    if (idleMs + 1000 < expireMs) return;
+    const expired: Session = { ...s, status: 'expired', updatedAt: this.ctx.now().toISOString() };
+    if ((await this.store.put(SESSION_NS, key, expired, got.version, this.sessionTtl())) === null) return;
+    await this.send(s.user, sayMessage(s.ref ? `Your report timed out. The urgent part is with the manager as ${s.ref}.` : 'Your report timed out and was not sent. Start again when you are ready.'));
+  }
+
+  /** Threshold keys the rule engine knows. */
+  thresholdAnswers(session: Session) {
+    return thresholdAnswers(session, this.ctx.thresholdKeys);
+  }
+}
+
+export type { Incident };

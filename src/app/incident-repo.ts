@@ -1,0 +1,189 @@
+// Incidents in the Store: compare-and-set updates, the append-only event log, and the durable
+// jobs that follow a change (page, record update, timeline reply, reminders).
+
+import { format } from 'date-fns';
+import { tz } from '@date-fns/tz';
+import { dueAt } from '../core/calendar.js';
+import { completeIncident, createIncident, incidentRef, pageNeeded, type DueAt } from '../core/incident.js';
+import type { Session } from '../core/intake/session.js';
+import { CODE_LABELS } from '../core/messages.js';
+import { onCallAt } from '../core/rota.js';
+import type { Incident } from '../core/types.js';
+import type { AppContext } from './context.js';
+
+export const INCIDENT_NS = 'incident';
+export const OPEN_NS = 'incident-open';
+const CAS_TRIES = 10;
+
+export class IncidentRepo {
+  constructor(private readonly ctx: AppContext) {}
+
+  readonly dueAt: DueAt = (timing, from) => dueAt(timing, from, this.ctx.org);
+
+  async allocateRef(serviceId: string): Promise<string> {
+    const service = this.ctx.org.services.find((s) => s.id === serviceId) ?? this.ctx.org.services[0]!;
+    const year = Number(format(this.ctx.now(), 'yyyy', { in: tz(this.ctx.org.timezone) }));
+    const seq = await this.ctx.store.incr(`ref:${service.prefix}:${year}`);
+    return incidentRef(service.prefix, year, seq);
+  }
+
+  async get(ref: string): Promise<Incident | null> {
+    return (await this.ctx.store.get<Incident>(INCIDENT_NS, ref))?.value ?? null;
+  }
+
+  async open(): Promise<Incident[]> {
+    const refs = await this.ctx.store.list(OPEN_NS);
+    const all = await Promise.all(refs.map((r) => this.get(r)));
+    return all.filter((i): i is Incident => i !== null && i.status === 'open');
+  }
+
+  /**
+   * Compare-and-set update: `change` edits a copy and returns true to write it, false to leave
+   * the incident alone. Returns the written incident, or null when unchanged or not found.
+   */
+  async update(ref: string, change: (inc: Incident) => boolean): Promise<Incident | null> {
+    for (let i = 0; i < CAS_TRIES; i++) {
+      const got = await this.ctx.store.get<Incident>(INCIDENT_NS, ref);
+      if (!got) return null;
+      const next = structuredClone(got.value);
+      if (!change(next)) return null;
+      if ((await this.ctx.store.put(INCIDENT_NS, ref, next, got.version)) !== null) return next;
+    }
+    throw new Error(`incident ${ref} kept changing under us`);
+  }
+
+  private policyFor(serviceId: string) {
+    return onCallAt(this.ctx.org, serviceId, this.ctx.now());
+  }
+
+  /** A protective safety answer: make the incident now with what is known, and queue the page. */
+  async emergency(session: Session, key: string, value: string): Promise<void> {
+    const ref = session.ref!;
+    const existing = await this.get(ref);
+    if (existing) {
+      await this.ctx.store.append(ref, 'safety_answer', { key, value });
+      await this.startPaging(existing, true);
+      return;
+    }
+    const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
+    const decision = this.ctx.decide(this.answersOf(session));
+    const inc = createIncident({
+      ref,
+      serviceId,
+      reporter: session.user,
+      session,
+      decision,
+      now: this.ctx.now(),
+      policy: this.policyFor(serviceId),
+      versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
+      dueAt: this.dueAt,
+    });
+    if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return; // made already by a retry
+    await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
+    await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency: true, flow: inc.versions.flow, rules: inc.versions.rules });
+    await this.ctx.store.append(ref, 'safety_answer', { key, value });
+    await this.startPaging(inc, true);
+    await this.schedule('record', ref, `record:${ref}:post`);
+  }
+
+  /** The reporter confirmed: decide on every answer, make or complete the incident, queue page and record. */
+  async complete(session: Session): Promise<void> {
+    const ref = session.ref!;
+    const decision = this.ctx.decide(this.answersOf(session));
+    let inc = await this.update(ref, (i) => {
+      Object.assign(i, completeIncident(i, session, decision, this.ctx.now(), this.dueAt));
+      return true;
+    });
+    if (!inc) {
+      const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
+      inc = createIncident({
+        ref,
+        serviceId,
+        reporter: session.user,
+        session,
+        decision,
+        now: this.ctx.now(),
+        policy: this.policyFor(serviceId),
+        versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
+        dueAt: this.dueAt,
+      });
+      if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return;
+      await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
+      await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency: false, flow: inc.versions.flow, rules: inc.versions.rules });
+      await this.schedule('record', ref, `record:${ref}:post`);
+    }
+    await this.ctx.store.append(ref, 'intake_completed', {
+      answers: session.answers,
+      unsure: session.unsure,
+      subject: session.fields.subject ?? null,
+      occurredAt: session.fields.occurredAt ?? null,
+      narrative: session.fields.narrative ?? null,
+      flags: session.flags,
+      challenged: session.challenged,
+    });
+    await this.ctx.store.append(ref, 'decision', {
+      escalations: decision.escalations.map((e) => ({ code: e.code, level: e.level, timing: e.timing, rules: e.rules, reason: e.reason, status: e.status })),
+      advice: decision.advice,
+      rules: this.ctx.rulesHash,
+    });
+    if (pageNeeded(inc)) await this.startPaging(inc, false);
+    await this.changed(inc, null, {}, 'Report completed. Decision made.');
+  }
+
+  /** Queue the first page (once per incident: a deterministic job id). */
+  private async startPaging(inc: Incident, emergency: boolean): Promise<void> {
+    if (inc.paging.state !== 'queued') return;
+    await this.ctx.scheduler.schedule({
+      id: `page:${inc.ref}:0:0`,
+      kind: 'page',
+      at: this.ctx.now(),
+      data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency },
+    });
+  }
+
+  /** After any change: log the event, refresh the record, add a timeline reply. */
+  async changed(inc: Incident, type: string | null, data: Record<string, unknown>, timeline: string): Promise<void> {
+    const ev = type ? await this.ctx.store.append(inc.ref, type, data) : null;
+    const stamp = ev ? ev.seq : Date.now();
+    await this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`);
+    await this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline });
+  }
+
+  async acknowledged(inc: Incident, personId: string): Promise<void> {
+    const name = this.ctx.org.people.find((p) => p.id === personId)?.name ?? personId;
+    await this.changed(inc, 'acknowledged', { by: personId }, `Acknowledged by ${name}.`);
+    await this.schedule('pages-acknowledged', inc.ref, `pages-ack:${inc.ref}`);
+    const first = inc.paging.firstPagedAt;
+    if (first) this.ctx.metrics?.ackSeconds.observe((this.ctx.now().getTime() - new Date(first).getTime()) / 1000);
+    // Deadlines: remind the manager who owns it before and at each deadline.
+    for (const e of inc.escalations) {
+      if (e.itemStatus !== 'open' || e.status === 'done') continue;
+      if (e.level === 'conditional') {
+        const at = new Date(this.ctx.now().getTime() + 8 * 3600_000);
+        await this.schedule('recheck', inc.ref, `recheck:${inc.ref}:${e.code}`, { code: e.code }, at);
+        continue;
+      }
+      if (e.level !== 'required' || !e.dueAt) continue;
+      const due = new Date(e.dueAt);
+      const before = new Date(due.getTime() - Math.min(60 * 60_000, (due.getTime() - this.ctx.now().getTime()) / 2));
+      if (before > this.ctx.now()) await this.schedule('reminder', inc.ref, `reminder:${inc.ref}:${e.code}:before`, { code: e.code, stage: 'before' }, before);
+      await this.schedule('reminder', inc.ref, `reminder:${inc.ref}:${e.code}:due`, { code: e.code, stage: 'due' }, due);
+    }
+  }
+
+  async schedule(kind: string, ref: string, id: string, data: Record<string, unknown> = {}, at = this.ctx.now()): Promise<void> {
+    await this.ctx.scheduler.schedule({ id, kind, at, data: { ref, ...data } });
+  }
+
+  answersOf(session: Session) {
+    const a: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(session.answers)) if (this.ctx.thresholdKeys.has(k) || k === 'actions_taken') a[k] = v;
+    const service = this.ctx.org.services.find((s) => s.id === session.fields.serviceId);
+    if (service && this.ctx.thresholdKeys.has('setting') && a['setting'] === undefined) a['setting'] = service.setting;
+    return a;
+  }
+
+  label(code: keyof typeof CODE_LABELS): string {
+    return CODE_LABELS[code];
+  }
+}

@@ -1,0 +1,30 @@
+// pino JSON logs. Personal data and secrets never reach a log line: the redact list below covers
+// the fields that could carry them, and code logs ids, codes and counts, never narratives.
+
+import { pino, type Logger } from 'pino';
+
+export const REDACT_PATHS = [
+  'text',
+  'narrative',
+  'subject',
+  'answers',
+  'who',
+  'reason',
+  'reference',
+  'user.name',
+  'token',
+  'password',
+  'authorization',
+  'headers.authorization',
+  'headers["x-slack-signature"]',
+  '*.text',
+  '*.narrative',
+  '*.subject',
+  '*.token',
+  '*.password',
+];
+
+export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'escalation-assistant' } };
+  return destination ? pino(options, destination as never) : pino(options);
+}

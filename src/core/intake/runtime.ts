@@ -1,0 +1,448 @@
+// The intake runtime: pure functions from (session, input) to (session', outputs).
+// It walks the flow of conversations/intake-flow.yaml, skipping steps whose `ask_if` is false,
+// interrupts at once on a protective safety answer, and never loses an earlier answer: bad input
+// gets a short message and the same question again.
+
+import { matches, type Facts } from '../conditions.js';
+import type { Flow, FlowStep } from '../../conversations/flow-schema.js';
+import type { Answers, UserRef } from '../types.js';
+import { sessionKey, type Session, type SessionFlag } from './session.js';
+
+/** The most a single chat message may carry; longer text is refused, not truncated. */
+export const MAX_MESSAGE_CHARS = 4000;
+export const UNSURE_ID = 'unsure';
+export const DONE_ID = 'done';
+
+export type Input =
+  | { kind: 'text'; text: string }
+  | { kind: 'choice'; stepId: string; choiceId: string };
+
+export type Output =
+  /** Tell the reporter something. */
+  | { type: 'say'; text: string; urgent?: boolean }
+  /** Ask the current step (rendered by the caller from the flow). */
+  | { type: 'ask'; stepId: string }
+  /** Update the question message in place to show what was answered. */
+  | { type: 'answered'; stepId: string; answer: string }
+  /** A protective safety answer: page now with what is known, then carry on. */
+  | { type: 'emergency'; stepId: string; key: string; value: string }
+  /** The reporter confirmed the summary: make the incident and decide. */
+  | { type: 'complete' }
+  | { type: 'cancelled' };
+
+/** What the runtime may call out to: services, language helpers, the clock. All optional but the clock. */
+export interface IntakeContext {
+  flow: Flow;
+  now: Date;
+  services: Array<{ id: string; name: string }>;
+  /** Typed reply → choice id (with the unsure id among the options); null when not understood. */
+  recogniseChoice?: (text: string, choices: Array<{ id: string; label: string }>) => string | null;
+  /** Time in words → instant and a read-back; null when not understood. */
+  parseWhen?: (text: string, now: Date) => { at: Date; readBack: string } | null;
+  /** Red flags from the narrative. */
+  findFlags?: (narrative: string) => SessionFlag[];
+}
+
+export interface StepResult {
+  session: Session;
+  out: Output[];
+}
+
+export function newSession(ctx: IntakeContext, user: UserRef, narrative?: string): Session {
+  const now = ctx.now.toISOString();
+  const s: Session = {
+    key: sessionKey(user),
+    user,
+    status: 'active',
+    stepId: ctx.flow.steps[0]!.id,
+    history: [],
+    answers: {},
+    unsure: [],
+    fields: {},
+    flags: [],
+    challenged: [],
+    startedAt: now,
+    updatedAt: now,
+  };
+  if (narrative && narrative.trim()) {
+    s.fields.narrative = narrative.trim().slice(0, MAX_MESSAGE_CHARS);
+    s.flags = ctx.findFlags?.(s.fields.narrative) ?? [];
+  }
+  return s;
+}
+
+export function stepById(flow: Flow, id: string): FlowStep {
+  const step = flow.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`No step "${id}" in the flow`);
+  return step;
+}
+
+/** Choices shown for a step, "Not sure" last (services come from the organisation). */
+export function choicesFor(ctx: Pick<IntakeContext, 'flow' | 'services'>, step: FlowStep): Array<{ id: string; label: string }> {
+  if (step.kind === 'service') return ctx.services.map((s) => ({ id: s.id, label: s.name }));
+  if (step.kind === 'confirm')
+    return [
+      { id: 'yes', label: 'Yes, send it' },
+      { id: 'back', label: 'Go back' },
+      { id: 'cancel', label: 'Cancel' },
+    ];
+  const base = step.choices ?? [];
+  const extra = step.kind === 'multi' ? [{ id: DONE_ID, label: 'Done' }] : [];
+  return [...base, { id: UNSURE_ID, label: ctx.flow.unsure_label }, ...extra];
+}
+
+export function facts(s: Session): Facts {
+  return { ...(s.answers as Facts), ...s.fields } as Facts;
+}
+
+/** The first step at or after `from` that applies to what is known. */
+function nextApplicable(ctx: IntakeContext, s: Session, from: number): FlowStep {
+  const steps = ctx.flow.steps;
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step.ask_if && !matches(step.ask_if, facts(s))) continue;
+    if (step.field && s.fields[step.field] !== undefined) continue;
+    if (step.kind === 'service' && ctx.services.length === 1) {
+      s.fields.serviceId = ctx.services[0]!.id;
+      continue;
+    }
+    return step;
+  }
+  return steps[steps.length - 1]!;
+}
+
+function advance(ctx: IntakeContext, s: Session, answeredId: string, out: Output[]): void {
+  s.history.push(answeredId);
+  const idx = ctx.flow.steps.findIndex((x) => x.id === answeredId);
+  s.stepId = nextApplicable(ctx, s, idx + 1).id;
+  out.push({ type: 'ask', stepId: s.stepId });
+}
+
+/** Clear answers the flow can no longer reach after "back" (so a changed answer re-asks its branch). */
+function forget(s: Session, step: FlowStep): void {
+  if (step.key) {
+    delete s.answers[step.key];
+    s.unsure = s.unsure.filter((k) => k !== step.key);
+  }
+  if (step.field) delete s.fields[step.field];
+  if (step.kind === 'time') delete s.pendingTime;
+}
+
+const WORDS: Record<string, 'back' | 'cancel' | 'help'> = {
+  back: 'back',
+  'go back': 'back',
+  undo: 'back',
+  cancel: 'cancel',
+  stop: 'cancel',
+  help: 'help',
+};
+
+/** Apply one input to the session. Never throws for user input. */
+export function applyInput(ctx: IntakeContext, session: Session, input: Input): StepResult {
+  const s: Session = structuredClone(session);
+  s.updatedAt = ctx.now.toISOString();
+  const out: Output[] = [];
+  const step = stepById(ctx.flow, s.stepId);
+
+  if (input.kind === 'text') {
+    const text = input.text.trim();
+    if (text.length > MAX_MESSAGE_CHARS) {
+      out.push({
+        type: 'say',
+        text: `That message is too long for me (${text.length.toLocaleString('en-GB')} characters). Please send it in parts of up to ${MAX_MESSAGE_CHARS.toLocaleString('en-GB')}. Your earlier answers are kept.`,
+      });
+      out.push({ type: 'ask', stepId: s.stepId });
+      return { session: s, out };
+    }
+    const word = WORDS[text.toLowerCase()];
+    if (word === 'back') return back(ctx, s);
+    if (word === 'cancel') {
+      s.status = 'cancelled';
+      out.push({ type: 'cancelled' });
+      return { session: s, out };
+    }
+    if (word === 'help') {
+      out.push({ type: 'say', text: 'Answer the question, or type "back" to change your last answer, or "cancel" to stop. If someone is in danger, call 999 first.' });
+      out.push({ type: 'ask', stepId: s.stepId });
+      return { session: s, out };
+    }
+  }
+
+  if (input.kind === 'choice' && input.stepId !== s.stepId) {
+    // A button from an earlier question: its answer is already recorded. Say where we are.
+    out.push({ type: 'say', text: 'That question is already answered. Here is where we are now.' });
+    out.push({ type: 'ask', stepId: s.stepId });
+    return { session: s, out };
+  }
+
+  if (s.pendingChallenge) return answerChallenge(ctx, s, input);
+
+  switch (step.kind) {
+    case 'text':
+      return answerText(ctx, s, step, input);
+    case 'time':
+      return answerTime(ctx, s, step, input);
+    case 'confirm':
+      return answerConfirm(ctx, s, input);
+    default:
+      return answerChoice(ctx, s, step, input);
+  }
+}
+
+function back(ctx: IntakeContext, s: Session): StepResult {
+  const out: Output[] = [];
+  const prev = s.history.pop();
+  if (!prev) {
+    out.push({ type: 'say', text: 'This is the first question.' });
+  } else {
+    const prevStep = stepById(ctx.flow, prev);
+    if (prevStep.safety) {
+      // Safety answers stand: a page already sent is not taken back.
+      s.history.push(prev);
+      out.push({ type: 'say', text: 'The safety answers cannot be changed here. Tell the on-call manager if things have changed.' });
+    } else {
+      forget(s, stepById(ctx.flow, s.stepId));
+      forget(s, prevStep);
+      s.stepId = prev;
+    }
+  }
+  out.push({ type: 'ask', stepId: s.stepId });
+  return { session: s, out };
+}
+
+function resolveChoice(ctx: IntakeContext, step: FlowStep, input: Input): string | null {
+  const choices = choicesFor(ctx, step);
+  if (input.kind === 'choice') return choices.some((c) => c.id === input.choiceId) ? input.choiceId : null;
+  const text = input.text.trim();
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]!.id;
+  const lower = text.toLowerCase();
+  const exact = choices.find((c) => c.label.toLowerCase() === lower || c.id.toLowerCase() === lower);
+  if (exact) return exact.id;
+  return ctx.recogniseChoice?.(text, choices) ?? null;
+}
+
+function notUnderstood(s: Session, out: Output[]): StepResult {
+  out.push({ type: 'say', text: 'Sorry, I did not understand. Please choose one of the options, or type its number.' });
+  out.push({ type: 'ask', stepId: s.stepId });
+  return { session: s, out };
+}
+
+function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+  const out: Output[] = [];
+  if (step.kind === 'multi') return answerMulti(ctx, s, step, input);
+  const id = resolveChoice(ctx, step, input);
+  if (!id) return notUnderstood(s, out);
+  const label = choicesFor(ctx, step).find((c) => c.id === id)?.label ?? id;
+
+  if (step.kind === 'service') {
+    s.fields.serviceId = id;
+    out.push({ type: 'answered', stepId: step.id, answer: label });
+    advance(ctx, s, step.id, out);
+    return { session: s, out };
+  }
+
+  const key = step.key!;
+  const value = id === UNSURE_ID ? step.unsure! : id;
+  if (id === UNSURE_ID && !s.unsure.includes(key)) s.unsure.push(key);
+  if (id !== UNSURE_ID) s.unsure = s.unsure.filter((k) => k !== key);
+
+  // A second pair of eyes: an answer that contradicts the reporter's own words is asked once more.
+  const flag = s.flags.find((f) => f.key === key && f.value !== value && !s.challenged.includes(key) && isLessProtective(step, value, f.value));
+  if (flag) {
+    s.challenged.push(key);
+    s.pendingChallenge = { stepId: step.id, key, given: value, evidence: flag.evidence };
+    out.push({ type: 'answered', stepId: step.id, answer: label });
+    out.push({ type: 'say', text: `You wrote "${flag.evidence}". ${challengeQuestion(step, flag.value)}` });
+    out.push({ type: 'ask', stepId: step.id });
+    return { session: s, out };
+  }
+
+  s.answers[key] = value;
+  out.push({ type: 'answered', stepId: step.id, answer: label });
+  if (step.safety && step.protective?.includes(value)) {
+    out.push({ type: 'say', text: step.urgent!, urgent: true });
+    out.push({ type: 'emergency', stepId: step.id, key, value });
+  }
+  advance(ctx, s, step.id, out);
+  return { session: s, out };
+}
+
+/** Whether `given` is less protective than the flagged value: the order of the step's choices, unsure value aside. */
+function isLessProtective(step: FlowStep, given: string, flagged: string): boolean {
+  if (step.protective) return step.protective.includes(flagged) && !step.protective.includes(given);
+  // Yes/no questions: a flag of "yes" contradicts "no". Other questions: any different answer is worth a second look.
+  if (given === 'no' || given === 'none') return true;
+  return given !== flagged && flagged !== 'no' && flagged !== 'none';
+}
+
+function challengeQuestion(step: FlowStep, flagged: string): string {
+  const label = step.choices?.find((c) => c.id === flagged)?.label ?? flagged;
+  return `${step.text} (It sounds like: ${label}.) Please check and answer again.`;
+}
+
+function answerChallenge(ctx: IntakeContext, s: Session, input: Input): StepResult {
+  const pending = s.pendingChallenge!;
+  const step = stepById(ctx.flow, pending.stepId);
+  delete s.pendingChallenge;
+  const again = answerChoice(ctx, s, step, input);
+  if (!again.out.some((o) => o.type === 'answered')) s.pendingChallenge = pending; // not understood: keep waiting
+  return again;
+}
+
+function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+  const out: Output[] = [];
+  const key = step.key!;
+  const current = new Set(Array.isArray(s.answers[key]) ? (s.answers[key] as string[]) : []);
+  const ids: string[] = [];
+  if (input.kind === 'choice') ids.push(input.choiceId);
+  else {
+    for (const part of input.text.split(/[,;]|\s+and\s+|\s+(?=\d)/)) {
+      if (!part.trim()) continue;
+      const id = resolveChoice(ctx, step, { kind: 'text', text: part });
+      if (!id) return notUnderstood(s, out);
+      ids.push(id);
+    }
+    if (!ids.length) return notUnderstood(s, out);
+    if (!ids.includes(DONE_ID)) ids.push(DONE_ID); // a typed list answers the whole question
+  }
+  const valid = new Set(choicesFor(ctx, step).map((c) => c.id));
+  if (ids.some((i) => !valid.has(i))) return notUnderstood(s, out);
+  let done = false;
+  for (const id of ids) {
+    if (id === DONE_ID) done = true;
+    else if (id === UNSURE_ID) {
+      current.add(step.unsure!);
+      if (!s.unsure.includes(key)) s.unsure.push(key);
+      done = true;
+    } else if (current.has(id)) current.delete(id);
+    else current.add(id);
+  }
+  if (key === 'actions_taken') current.delete('none');
+  s.answers[key] = [...current];
+  if (!done) {
+    out.push({ type: 'ask', stepId: step.id });
+    return { session: s, out };
+  }
+  if (current.size === 0 && key !== 'actions_taken') {
+    out.push({ type: 'say', text: 'Please choose at least one, or "Not sure".' });
+    out.push({ type: 'ask', stepId: step.id });
+    return { session: s, out };
+  }
+  const labels = choicesFor(ctx, step).filter((c) => current.has(c.id)).map((c) => c.label);
+  out.push({ type: 'answered', stepId: step.id, answer: labels.join(', ') || 'Nothing yet' });
+  advance(ctx, s, step.id, out);
+  return { session: s, out };
+}
+
+/** Looks like a full name: two or more capitalised words of letters. */
+export function looksLikeFullName(text: string): boolean {
+  return /^[A-Z][a-z'’-]+(\s+[A-Z][a-z'’-]+)+$/.test(text.trim());
+}
+
+export function initialsOf(text: string): string {
+  return text
+    .trim()
+    .split(/\s+/)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+}
+
+function answerText(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+  const out: Output[] = [];
+  if (input.kind !== 'text') return notUnderstood(s, out);
+  let text = input.text.trim();
+  if (!text) {
+    out.push({ type: 'say', text: 'Please type your answer.' });
+    out.push({ type: 'ask', stepId: s.stepId });
+    return { session: s, out };
+  }
+  const max = step.max_length ?? MAX_MESSAGE_CHARS;
+  if (text.length > max) {
+    out.push({ type: 'say', text: `Please keep this to ${max.toLocaleString('en-GB')} characters or fewer.` });
+    out.push({ type: 'ask', stepId: s.stepId });
+    return { session: s, out };
+  }
+  if (step.field === 'subject' && looksLikeFullName(text)) {
+    text = initialsOf(text);
+    out.push({ type: 'say', text: `That looks like a full name. To keep it private I will record "${text}".` });
+  }
+  s.fields[step.field as 'subject' | 'narrative'] = text;
+  if (step.field === 'narrative') s.flags = ctx.findFlags?.(text) ?? [];
+  out.push({ type: 'answered', stepId: step.id, answer: step.field === 'narrative' ? 'Noted.' : text });
+  advance(ctx, s, step.id, out);
+  return { session: s, out };
+}
+
+function answerTime(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+  const out: Output[] = [];
+  if (s.pendingTime) {
+    const id = input.kind === 'choice' ? input.choiceId : resolveChoice(ctx, { ...step, kind: 'choice', choices: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] }, input);
+    if (id === 'yes') {
+      s.fields.occurredAt = s.pendingTime.at;
+      const readBack = s.pendingTime.readBack;
+      delete s.pendingTime;
+      out.push({ type: 'answered', stepId: step.id, answer: readBack });
+      advance(ctx, s, step.id, out);
+      return { session: s, out };
+    }
+    delete s.pendingTime;
+    if (id === 'no' || id === UNSURE_ID) {
+      out.push({ type: 'say', text: 'OK. When did it happen? You can type a time like 14:30 or "yesterday at 2pm".' });
+      out.push({ type: 'ask', stepId: step.id });
+      return { session: s, out };
+    }
+    // Anything else: treat it as a new time below.
+  }
+  if (input.kind === 'choice') {
+    if (input.choiceId === UNSURE_ID) {
+      s.fields.occurredAt = '';
+      out.push({ type: 'answered', stepId: step.id, answer: 'Not sure' });
+      advance(ctx, s, step.id, out);
+      return { session: s, out };
+    }
+    return notUnderstood(s, out);
+  }
+  const lower = input.text.trim().toLowerCase();
+  if (/^(not sure|dunno|don'?t know|unsure|no idea)$/.test(lower)) {
+    s.fields.occurredAt = '';
+    out.push({ type: 'answered', stepId: step.id, answer: 'Not sure' });
+    advance(ctx, s, step.id, out);
+    return { session: s, out };
+  }
+  const parsed = ctx.parseWhen?.(input.text, ctx.now) ?? null;
+  if (!parsed) {
+    out.push({ type: 'say', text: 'Sorry, I could not read that time. Try "10 minutes ago", "02:40" or "yesterday at 2pm".' });
+    out.push({ type: 'ask', stepId: step.id });
+    return { session: s, out };
+  }
+  s.pendingTime = { at: parsed.at.toISOString(), readBack: parsed.readBack };
+  out.push({ type: 'ask', stepId: step.id });
+  return { session: s, out };
+}
+
+function answerConfirm(ctx: IntakeContext, s: Session, input: Input): StepResult {
+  const out: Output[] = [];
+  const step = stepById(ctx.flow, s.stepId);
+  const id = resolveChoice(ctx, step, input);
+  if (id === 'yes') {
+    s.status = 'done';
+    out.push({ type: 'answered', stepId: step.id, answer: 'Sent' });
+    out.push({ type: 'complete' });
+    return { session: s, out };
+  }
+  if (id === 'back') return back(ctx, s);
+  if (id === 'cancel') {
+    s.status = 'cancelled';
+    out.push({ type: 'cancelled' });
+    return { session: s, out };
+  }
+  return notUnderstood(s, out);
+}
+
+/** Threshold answers only (drops intake-only keys), for the rule engine. */
+export function thresholdAnswers(s: Session, thresholdKeys: Set<string>): Answers {
+  const a: Answers = {};
+  for (const [k, v] of Object.entries(s.answers)) if (thresholdKeys.has(k) || k === 'actions_taken') a[k] = v;
+  return a;
+}
