@@ -1,0 +1,115 @@
+// Compiles the small phrase language used in conversations/red-flags.yaml and finds its matches in
+// wink tokens. Syntax (documented at the top of red-flags.yaml): words match the typed form or the
+// dictionary form; "a|b" alternatives; "word?" optional; "pinch*" prefix; "apixaban~" one typo
+// allowed; "..." up to GAP_MAX words in between; "<num>" a number; "$name" a macro.
+
+import type { Token } from './wink-tokens.js';
+
+export const GAP_MAX = 5;
+
+type Alt = { kind: 'word' | 'prefix' | 'fuzzy'; text: string } | { kind: 'number' };
+type Element = { kind: 'gap' } | { kind: 'alts'; alts: Alt[]; optional: boolean };
+
+export interface Pattern {
+  source: string;
+  elements: Element[];
+}
+
+export interface Match {
+  /** Token indexes [first, last] inclusive, into the token array searched. */
+  first: number;
+  last: number;
+}
+
+/** Compile one phrase. `macros` maps a name to an alternatives string ("her|his|their"). Throws on a bad phrase. */
+export function compilePattern(source: string, macros: Record<string, string> = {}): Pattern {
+  const parts = source.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) throw new Error('empty phrase');
+  const elements: Element[] = [];
+  for (let part of parts) {
+    if (part === '...') {
+      elements.push({ kind: 'gap' });
+      continue;
+    }
+    let optional = false;
+    if (part.length > 1 && part.endsWith('?')) {
+      optional = true;
+      part = part.slice(0, -1);
+    }
+    const words = part.split('|').flatMap((w) => {
+      if (!w.startsWith('$')) return [w];
+      const macro = macros[w.slice(1)];
+      if (macro === undefined) throw new Error(`unknown macro "${w}"`);
+      return macro.toLowerCase().split('|');
+    });
+    const alts = words.filter(Boolean).map(compileAlt);
+    if (alts.length === 0) throw new Error(`empty word in "${source}"`);
+    elements.push({ kind: 'alts', alts, optional });
+  }
+  if (elements.every((e) => e.kind === 'gap' || e.optional)) throw new Error(`phrase "${source}" needs at least one required word`);
+  if (elements[0]?.kind === 'gap' || elements.at(-1)?.kind === 'gap') throw new Error(`phrase "${source}" cannot start or end with "..."`);
+  return { source, elements };
+}
+
+function compileAlt(text: string): Alt {
+  if (text === '<num>') return { kind: 'number' };
+  if (text.length > 1 && text.endsWith('*')) return { kind: 'prefix', text: text.slice(0, -1) };
+  if (text.length > 1 && text.endsWith('~')) return { kind: 'fuzzy', text: text.slice(0, -1) };
+  return { kind: 'word', text };
+}
+
+function altMatches(alt: Alt, t: Token): boolean {
+  switch (alt.kind) {
+    case 'number':
+      return t.type === 'number' || /^\d+([.,:]\d+)?$/.test(t.norm);
+    case 'word':
+      return t.norm === alt.text || t.lemma === alt.text || t.text === alt.text;
+    case 'prefix':
+      return t.norm.startsWith(alt.text) || t.lemma.startsWith(alt.text) || t.text.startsWith(alt.text);
+    case 'fuzzy':
+      return t.norm === alt.text || t.text === alt.text || (alt.text.length >= 6 && t.type === 'word' && withinOneEdit(t.norm, alt.text));
+  }
+}
+
+/** All matches of `p` inside tokens[from, to), shortest first at each start; matches may overlap. */
+export function findMatches(p: Pattern, tokens: Token[], from = 0, to = tokens.length): Match[] {
+  const out: Match[] = [];
+  for (let i = from; i < to; i++) {
+    const last = matchAt(p.elements, 0, tokens, i, to, -1);
+    if (last !== null) out.push({ first: i, last });
+  }
+  return out;
+}
+
+/** Match elements[k..] starting at token i; returns the last token index used, or null. */
+function matchAt(els: Element[], k: number, tokens: Token[], i: number, to: number, lastUsed: number): number | null {
+  const el = els[k];
+  if (el === undefined) return lastUsed;
+  if (el.kind === 'gap') {
+    for (let skip = 0; skip <= GAP_MAX && i + skip <= to; skip++) {
+      const r = matchAt(els, k + 1, tokens, i + skip, to, lastUsed);
+      if (r !== null) return r;
+    }
+    return null;
+  }
+  const t = tokens[i];
+  // Try the word first (longer, clearer evidence), then skipping it if it is optional.
+  if (i < to && t !== undefined && el.alts.some((a) => altMatches(a, t))) {
+    const r = matchAt(els, k + 1, tokens, i + 1, to, i);
+    if (r !== null) return r;
+  }
+  return el.optional ? matchAt(els, k + 1, tokens, i, to, lastUsed) : null;
+}
+
+/** True when a and b differ by at most one insertion, deletion, substitution or swap of neighbours. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
