@@ -203,7 +203,7 @@ export class LoopbackConnector {
   url = '';
   private server?: Server;
   private counter = 0;
-  /** Answer the next N activity calls with 429 (Retry-After: 2). */
+  /** Answer the next N activity calls with 429 (Retry-After: 1). */
   rateLimitNext = 0;
 
   async start(): Promise<string> {
@@ -275,7 +275,7 @@ export class LoopbackConnector {
       call.activityId = parts[4];
       if (parts[3] === 'activities' && this.rateLimitNext > 0) {
         this.rateLimitNext -= 1;
-        res.writeHead(429, { 'retry-after': '2', 'content-type': 'application/json' });
+        res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests' } }));
         return;
       }
