@@ -83,7 +83,15 @@ export class BullMQScheduler implements Scheduler {
     this.prefix = options.prefix ?? '{ea}';
     this.queueConnection = createRedisClient(options.url, STORE_TUNING);
     this.queueConnection.on('error', () => {});
-    this.queue = new Queue<TimerData>(TIMER_QUEUE, { connection: this.queueConnection, prefix: this.prefix });
+    // No start-up round trip on the queue connection: BullMQ never retries a failed start-up, so a
+    // Redis that is down at boot would break the queue for good. Commands fail fast instead and
+    // ioredis reconnects by itself. (The worker does check the Redis version when it starts.)
+    this.queue = new Queue<TimerData>(TIMER_QUEUE, {
+      connection: this.queueConnection,
+      prefix: this.prefix,
+      skipVersionCheck: true,
+      skipWaitingForReady: true,
+    });
     this.queue.on('error', (err) => this.options.onError?.(err));
   }
 
@@ -120,6 +128,7 @@ export class BullMQScheduler implements Scheduler {
     }
   }
 
+  /** Starts the worker; resolves once it has connected to Redis (it waits for Redis to be up). */
   async start(handler: JobHandler): Promise<void> {
     if (this.worker) throw new Error('Scheduler already started');
     if (this.stopped) throw new Error('Scheduler is stopped');

@@ -1,8 +1,9 @@
 // Test helpers for the real Redis every Redis-backed test uses (never a mock): the URL, a unique
 // key prefix per test, a check that Redis is up (tests fail, never skip, when it is down), and a
-// cleanup that deletes a test's keys.
+// cleanup that deletes a test's keys; a loopback proxy to simulate Redis going away and coming back.
 
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 
 /** REDIS_URL, or the local default. */
@@ -55,4 +56,54 @@ export async function cleanupPrefix(redis: Redis, prefix: string): Promise<numbe
     if (keys.length > 0) deleted += await redis.unlink(...keys);
   } while (cursor !== '0');
   return deleted;
+}
+
+/** A loopback TCP proxy to the test Redis that can be stopped and started on one port. */
+export class RedisProxy {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  /** redis://127.0.0.1:<port> (the proxy forwards to testRedisUrl()'s host and port). */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const target = new URL(testRedisUrl());
+    const server = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Retry `fn` until it resolves (default: 50 tries, 200 ms apart); rethrows the last error. */
+export async function eventually<T>(fn: () => Promise<T>, tries = 50, gapMs = 200): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < tries; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      last = err;
+      await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+  }
+  throw last;
 }
