@@ -245,6 +245,8 @@ export interface RecordedCall {
   status: number;
   /** Which SlackChannel client (queue) sent it: 'direct' or 'records' (x-assistant-client header). */
   client?: string;
+  /** What the fake answered (for a successful call), e.g. the `ts` of a posted message. */
+  result?: Record<string, unknown>;
 }
 
 type Failure = { status: 429; retryAfter: number } | { status: 500 } | { status: 200; error: string };
@@ -339,9 +341,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         }
         return;
       }
-      calls.push({ method, params, status: 200, client });
+      const result = answer(method, params);
+      calls.push({ method, params, status: 200, client, result });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer(method, params)));
+      res.end(JSON.stringify(result));
     });
   };
 
