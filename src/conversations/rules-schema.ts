@@ -200,7 +200,8 @@ function checkCondition(
       if (!Array.isArray(test) || test.length === 0) return bad([key], `${key} takes a non-empty list of conditions`);
       return test.forEach((x, i) => sub(x, [key, i]));
     case 'not':
-      return sub(test, ['not']);
+    case 'certain':
+      return sub(test, [key]);
     case 'ref': {
       if (typeof test !== 'string' || !(test in rs.conditions)) return bad(['ref'], `unknown named condition "${String(test)}"`);
       if (seen.includes(test)) return bad(['ref'], `named condition "${test}" refers to itself`);

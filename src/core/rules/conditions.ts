@@ -24,7 +24,7 @@ export interface EvalContext {
   current?: ReadonlyMap<EscalationCode, CurrentEntry>;
 }
 
-const STRUCTURAL = new Set(['all', 'any', 'not', 'ref', 'fired', 'current']);
+const STRUCTURAL = new Set(['all', 'any', 'not', 'certain', 'ref', 'fired', 'current']);
 
 export function and(results: Tri[]): Tri {
   if (results.includes(false)) return false;
@@ -49,6 +49,10 @@ export function evaluate(cond: Condition, ctx: EvalContext): Tri {
       return or((test as Condition[]).map((c) => evaluate(c, ctx)));
     case 'not':
       return not(evaluate(test as Condition, ctx));
+    case 'certain':
+      // True only when the inner condition is definitely true: an exception to a protective rule
+      // never applies on a "not sure" answer.
+      return evaluate(test as Condition, ctx) === true;
     case 'ref': {
       const named = ctx.named[test as string];
       if (!named) throw new Error(`unknown named condition "${String(test)}"`);
@@ -126,7 +130,7 @@ function evaluateKey(key: string, test: ValueTest, ctx: EvalContext): Tri {
 export function keyTests(cond: Condition): Array<{ key: string; test: ValueTest }> {
   const [key, test] = Object.entries(cond)[0] as [string, unknown];
   if (key === 'all' || key === 'any') return (test as Condition[]).flatMap(keyTests);
-  if (key === 'not') return keyTests(test as Condition);
+  if (key === 'not' || key === 'certain') return keyTests(test as Condition);
   if (STRUCTURAL.has(key)) return [];
   return [{ key, test: test as ValueTest }];
 }

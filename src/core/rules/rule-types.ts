@@ -24,6 +24,8 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition }
+  /** True only when the inner condition is definitely true (never on a "not sure" answer). */
+  | { certain: Condition }
   | { ref: string }
   | { fired: string[] }
   | { current: CurrentTest }
