@@ -109,6 +109,7 @@ export class Assistant implements AssistantPort {
       flow: this.ctx.flow.value,
       now: this.ctx.now(),
       services: this.org.services.map((s) => ({ id: s.id, name: s.name })),
+      defaults: this.ctx.answerDefaults,
       ...this.ctx.language,
     };
   }

@@ -81,6 +81,7 @@ export function createApp(o: AppOptions): App {
     rulesHash: rules.hash,
     decide: (answers) => decide(answers, rules.value),
     thresholdKeys: new Set(rules.value.questions.map((q) => q.key)),
+    answerDefaults: Object.fromEntries(rules.value.questions.filter((q) => q.default !== null).map((q) => [q.key, q.default as string | string[]])),
     channels,
     now,
     logger,

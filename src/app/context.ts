@@ -21,6 +21,8 @@ export interface AppContext {
   decide: (answers: Answers) => Decision;
   /** Keys of the threshold questions (section 1 plus extensions). */
   thresholdKeys: Set<string>;
+  /** Defaults of the threshold keys, for the intake's `ask_if`. */
+  answerDefaults: Record<string, string | string[]>;
   channels: Partial<Record<Platform, Channel>>;
   now: () => Date;
   logger: Logger;

@@ -92,6 +92,12 @@ export function acknowledge(inc: Incident, personId: string, now: Date): string 
   inc.paging.acknowledgedAt = now.toISOString();
   inc.paging.owner = personId;
   inc.updatedAt = now.toISOString();
+  // Telling the on-call manager is done by the page itself: acknowledgement records it.
+  const item = inc.escalations.find((e) => e.code === 'oncall_manager');
+  if (item && item.itemStatus === 'open') {
+    item.itemStatus = 'notified';
+    item.notified = { by: personId, who: personId, at: now.toISOString() };
+  }
   return null;
 }
 

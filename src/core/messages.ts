@@ -155,6 +155,7 @@ function categoriesOf(inc: Incident): string {
 }
 
 function statusLabel(e: EscalationItem, timeZone: string, now: Date): string {
+  if (e.code === 'oncall_manager' && e.itemStatus === 'notified') return `Acknowledged ${localTime(e.notified?.at, timeZone)}`;
   if (e.itemStatus === 'notified' && e.notified)
     return `Notified ${localTime(e.notified.at, timeZone)} (${e.notified.who}${e.notified.reference ? `, ref ${e.notified.reference}` : ''})`;
   if (e.itemStatus === 'not_notifying' && e.notNotifying) return `Decided not to notify: ${e.notNotifying.reason}`;
@@ -192,7 +193,7 @@ export function recordMessage(inc: Incident, ctx: { serviceName: string; timeZon
   for (const e of items) {
     const line = `${CODE_LABELS[e.code]} · ${LEVEL_LABELS[e.level]}${e.timing !== 'routine' ? ` · ${TIMING_LABELS[e.timing]}` : ''} · ${statusLabel(e, ctx.timeZone, ctx.now)}`;
     blocks.push({ type: 'text', text: line, ...(statusLabel(e, ctx.timeZone, ctx.now).startsWith('OVERDUE') ? { emphasis: 'urgent' as const } : {}) });
-    if (e.itemStatus === 'open' && e.status !== 'done' && inc.status === 'open') {
+    if (e.itemStatus === 'open' && e.status !== 'done' && inc.status === 'open' && e.code !== 'oncall_manager') {
       const value = JSON.stringify({ ref: inc.ref, code: e.code });
       actions.push({ id: 'notify', label: `Notified: ${CODE_LABELS[e.code]}`.slice(0, 75), value });
       actions.push({ id: 'not_notify', label: `Not notifying: ${CODE_LABELS[e.code]}`.slice(0, 75), value });

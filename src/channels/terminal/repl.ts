@@ -55,40 +55,49 @@ export async function runRepl(o: ReplOptions): Promise<void> {
   const rl = createInterface({ input: o.input ?? process.stdin, terminal: false });
   o.write(`${TERMINAL_HELP}\n`);
   await o.assistant.handle({ type: 'start', user: o.reporter });
+  await o.settle?.();
+
+  /** One line typed at the terminal. Returns false to quit. */
+  const onLine = async (line: string): Promise<boolean> => {
+    const manager: UserRef = { platform: 'terminal', id: actingAs };
+    if (!line.startsWith('/')) {
+      await o.assistant.handle({ type: 'message', user: o.reporter, text: line });
+      return true;
+    }
+    const [cmd, ...args] = line.trim().split(/\s+/);
+    switch (cmd) {
+      case '/quit':
+        return false;
+      case '/help':
+        o.write(`${TERMINAL_HELP}\n`);
+        return true;
+      case '/as':
+        actingAs = args[0] ?? actingAs;
+        o.write(`(acting as ${actingAs})\n`);
+        return true;
+      case '/report':
+        await o.assistant.handle({ type: 'start', user: o.reporter });
+        return true;
+      case '/oncall':
+      case '/escalations': {
+        const reply = await o.assistant.command(manager, cmd === '/oncall' ? 'oncall' : 'escalations', args.join(' '));
+        o.write(`\n${reply.text}\n`);
+        return true;
+      }
+    }
+    const parsed = parseManagerCommand(line, manager);
+    if (!parsed) o.write(`Unknown command. ${TERMINAL_HELP}\n`);
+    else if ('error' in parsed) o.write(`${parsed.error}\n`);
+    else await o.assistant.handle(parsed);
+    return true;
+  };
+
   for await (const raw of rl) {
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
-    const manager: UserRef = { platform: 'terminal', id: actingAs };
-    if (line.startsWith('/')) {
-      const [cmd, ...args] = line.trim().split(/\s+/);
-      if (cmd === '/quit') break;
-      if (cmd === '/help') {
-        o.write(`${TERMINAL_HELP}\n`);
-        continue;
-      }
-      if (cmd === '/as') {
-        actingAs = args[0] ?? actingAs;
-        o.write(`(acting as ${actingAs})\n`);
-        continue;
-      }
-      if (cmd === '/report') {
-        await o.assistant.handle({ type: 'start', user: o.reporter });
-        continue;
-      }
-      if (cmd === '/oncall' || cmd === '/escalations') {
-        const reply = await o.assistant.command(manager, cmd === '/oncall' ? 'oncall' : 'escalations', args.join(' '));
-        o.write(`\n${reply.text}\n`);
-        continue;
-      }
-      const parsed = parseManagerCommand(line, manager);
-      if (!parsed) o.write(`Unknown command. ${TERMINAL_HELP}\n`);
-      else if ('error' in parsed) o.write(`${parsed.error}\n`);
-      else await o.assistant.handle(parsed);
-      await o.settle?.();
-      continue;
-    }
-    await o.assistant.handle({ type: 'message', user: o.reporter, text: line });
+    const goOn = await onLine(line);
     await o.settle?.();
+    if (!goOn) break;
   }
-  await o.settle?.();
+  rl.close();
 }

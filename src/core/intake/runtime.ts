@@ -35,6 +35,8 @@ export interface IntakeContext {
   flow: Flow;
   now: Date;
   services: Array<{ id: string; name: string }>;
+  /** Defaults of unanswered threshold keys (no / none / na), so `ask_if` reads them as the rules do. */
+  defaults?: Record<string, string | string[]>;
   /** Typed reply → choice id (with the unsure id among the options); null when not understood. */
   recogniseChoice?: (text: string, choices: Array<{ id: string; label: string }>) => string | null;
   /** Time in words → instant and a read-back; null when not understood. */
@@ -91,8 +93,8 @@ export function choicesFor(ctx: Pick<IntakeContext, 'flow' | 'services'>, step: 
   return [...base, { id: UNSURE_ID, label: ctx.flow.unsure_label }, ...extra];
 }
 
-export function facts(s: Session): Facts {
-  return { ...(s.answers as Facts), ...s.fields } as Facts;
+export function facts(s: Session, defaults: Record<string, string | string[]> = {}): Facts {
+  return { ...defaults, ...(s.answers as Facts), ...s.fields } as Facts;
 }
 
 /** The first step at or after `from` that applies to what is known. */
@@ -100,7 +102,7 @@ function nextApplicable(ctx: IntakeContext, s: Session, from: number): FlowStep 
   const steps = ctx.flow.steps;
   for (let i = from; i < steps.length; i++) {
     const step = steps[i]!;
-    if (step.ask_if && !matches(step.ask_if, facts(s))) continue;
+    if (step.ask_if && !matches(step.ask_if, facts(s, ctx.defaults))) continue;
     if (step.field && s.fields[step.field] !== undefined) continue;
     if (step.kind === 'service' && ctx.services.length === 1) {
       s.fields.serviceId = ctx.services[0]!.id;
