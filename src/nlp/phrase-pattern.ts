@@ -1,7 +1,8 @@
 // Compiles the small phrase language used in conversations/red-flags.yaml and finds its matches in
 // wink tokens. Syntax (documented at the top of red-flags.yaml): words match the typed form or the
-// dictionary form; "a|b" alternatives; "word?" optional; "pinch*" prefix; "apixaban~" one typo
-// allowed; "..." up to GAP_MAX words in between; "<num>" a number; "$name" a macro.
+// dictionary form; "a|b" alternatives; "(too soon|given twice)" alternatives of several words;
+// "word?" optional; "pinch*" prefix; "apixaban~" one typo allowed; "..." up to GAP_MAX words in
+// between; "<num>" a number; "$name" a macro.
 
 import type { Token } from './wink-tokens.js';
 
@@ -21,7 +22,26 @@ export interface Match {
   last: number;
 }
 
-/** Compile one phrase. `macros` maps a name to an alternatives string ("her|his|their"). Throws on a bad phrase. */
+/** Compile a phrase that may hold "(a b|c)" groups: one pattern per way through the groups. */
+export function compilePhrase(source: string, macros: Record<string, string> = {}): Pattern[] {
+  return expandGroups(source).map((variant) => ({ ...compilePattern(variant, macros), source }));
+}
+
+function expandGroups(source: string): string[] {
+  const m = /\(([^()]*)\)(\?)?/.exec(source);
+  if (!m) {
+    if (/[()]/.test(source)) throw new Error(`unbalanced brackets in "${source}"`);
+    return [source];
+  }
+  const options = m[1]!.split('|').map((o) => o.trim());
+  if (m[2]) options.push('');
+  if (options.some((o) => o === '') && !m[2]) throw new Error(`empty choice in "${source}"`);
+  const before = source.slice(0, m.index);
+  const after = source.slice(m.index + m[0].length);
+  return options.flatMap((o) => expandGroups(`${before} ${o} ${after}`.replace(/\s+/g, ' ').trim()));
+}
+
+/** Compile one phrase (no groups). `macros` maps a name to an alternatives string ("her|his|their"). Throws on a bad phrase. */
 export function compilePattern(source: string, macros: Record<string, string> = {}): Pattern {
   const parts = source.trim().toLowerCase().split(/\s+/).filter(Boolean);
   if (parts.length === 0) throw new Error('empty phrase');

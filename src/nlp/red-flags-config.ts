@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, loadYamlFile, type ConfigProblem } from '../conversations/load.js';
-import { compilePattern, type Pattern } from './phrase-pattern.js';
+import { compilePhrase, type Pattern } from './phrase-pattern.js';
 import { tokenize, type Token } from './wink-tokens.js';
 import { isThresholdValue, THRESHOLD_VALUES } from './threshold-values.js';
 
@@ -123,7 +123,7 @@ export function compileRedFlags(data: RedFlagsFile, file: string, hash: string):
   const compile = (list: string[], path: string): Pattern[] =>
     list.flatMap((src, i) => {
       try {
-        return [compilePattern(src, data.macros)];
+        return compilePhrase(src, data.macros);
       } catch (e) {
         problems.push({ file, path: `${path}.${i}`, line: 0, message: (e as Error).message });
         return [];

@@ -51,7 +51,7 @@ export function tokenize(text: string): Token[] {
       out.push({
         text: value.toLowerCase(),
         norm: t.out(its.normal).toLowerCase(),
-        lemma: String((t.out as (f: unknown) => unknown)(its.lemma)).toLowerCase(),
+        lemma: String((t.out as (f: unknown) => unknown)(its.lemma) ?? t.out(its.normal)).toLowerCase(),
         type,
         start,
         end,
