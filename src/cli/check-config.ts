@@ -5,16 +5,16 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, formatProblem } from '../conversations/load.js';
-import { DEFAULT_ORGANISATION_FILE, loadOrganisation, type Organisation } from '../conversations/organisation.js';
+import { ConfigError, formatProblem, type Loaded } from '../conversations/load.js';
+import { DEFAULT_ORGANISATION_FILE, loadOrganisationFile, type Organisation } from '../conversations/organisation.js';
 import { unreachable } from '../core/people.js';
 
 interface Check {
   label: string;
   file: string;
-  /** Module (relative to this file) and the loader it exports; absent for the organisation. */
-  module?: string;
-  loader?: string;
+  /** Module (relative to this file) and the name of the loader it exports. */
+  module: string;
+  loader: string;
 }
 
 const conversationFile = (name: string) => shortPath(fileURLToPath(new URL(`../../conversations/${name}`, import.meta.url)));
@@ -28,52 +28,84 @@ async function main(argv: string[]): Promise<number> {
   const orgFile = argv[0] ?? process.env.ESCALATION_ORG_FILE ?? shortPath(DEFAULT_ORGANISATION_FILE);
   const lines: string[] = [];
   let errors = 0;
-  let org: Organisation | undefined;
+  let org: Loaded<Organisation> | undefined;
 
   try {
-    org = loadOrganisation(orgFile);
+    org = loadOrganisationFile(orgFile);
   } catch (e) {
     errors += report(e, orgFile, lines);
   }
 
-  const others: Check[] = [
+  // The rules first: their questions let the flow loader check every key and value the flow uses.
+  const rules = await checkOther(
     { label: 'threshold rules', file: conversationFile('threshold-rules.yaml'), module: '../conversations/rules-schema.js', loader: 'loadRules' },
+    [],
+    lines,
+  );
+  errors += rules.errors;
+  const questions = (rules.loaded as { value?: { questions?: unknown } } | undefined)?.value?.questions;
+  const flow = await checkOther(
     { label: 'intake flow', file: conversationFile('intake-flow.yaml'), module: '../conversations/flow-schema.js', loader: 'loadFlow' },
-  ];
-  for (const check of others) {
-    if (!existsSync(check.file)) {
-      lines.push(`note: ${check.file} not found; ${check.label} not checked`);
-      continue;
-    }
-    let load: ((file: string) => unknown) | undefined;
-    try {
-      const mod = (await import(check.module!)) as Record<string, unknown>;
-      const fn = mod[check.loader!];
-      if (typeof fn === 'function') load = fn as (file: string) => unknown;
-    } catch {
-      load = undefined;
-    }
-    if (!load) {
-      lines.push(`note: no ${check.loader} loader yet; ${check.file} not checked`);
-      continue;
-    }
-    try {
-      await load(check.file);
-    } catch (e) {
-      errors += report(e, check.file, lines);
+    Array.isArray(questions) ? [questions] : [],
+    lines,
+  );
+  errors += flow.errors;
+
+  const warnings = org ? unreachable(org.value, new Date()) : [];
+  let warningCount = warnings.length;
+  for (const w of warnings) {
+    const line = org!.lineOf(w.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+    lines.push(`${orgFile}:${line}: ${w.path}: warning: ${w.message}`);
+  }
+
+  // Deadlines count working days: an out-of-date bank holiday list makes them wrong.
+  if (org) {
+    const last = [...org.value.bankHolidays].sort().at(-1);
+    const soon = new Date(Date.now() + 180 * 24 * 3_600_000).toISOString().slice(0, 10);
+    if (!last || last < soon) {
+      const line = org.lineOf(['bankHolidays']);
+      lines.push(
+        `${orgFile}:${line}: bankHolidays: warning: ${last ? `the last bank holiday listed is ${last}` : 'no bank holidays listed'}; add the coming year's from https://www.gov.uk/bank-holidays`,
+      );
+      warningCount++;
     }
   }
 
-  const warnings = org ? unreachable(org, new Date()) : [];
-  for (const w of warnings) lines.push(`warning: ${orgFile}: ${w.path}: ${w.message}`);
-
   if (errors === 0) {
-    lines.push(warnings.length ? `OK (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : 'OK');
+    lines.push(warningCount ? `OK (${warningCount} warning${warningCount === 1 ? '' : 's'})` : 'OK');
   } else {
     lines.push(`${errors} problem${errors === 1 ? '' : 's'} found`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return errors ? 1 : 0;
+}
+
+/**
+ * Load one conversation file with its loader, imported when needed so that check-config still
+ * works while a loader does not exist yet (it says so instead).
+ */
+async function checkOther(check: Check, extraArgs: unknown[], lines: string[]): Promise<{ errors: number; loaded?: unknown }> {
+  if (!existsSync(check.file)) {
+    lines.push(`note: ${check.file} not found; ${check.label} not checked`);
+    return { errors: 0 };
+  }
+  let load: ((file: string, ...rest: unknown[]) => unknown) | undefined;
+  try {
+    const mod = (await import(check.module)) as Record<string, unknown>;
+    const fn = mod[check.loader];
+    if (typeof fn === 'function') load = fn as (file: string, ...rest: unknown[]) => unknown;
+  } catch {
+    load = undefined;
+  }
+  if (!load) {
+    lines.push(`note: no ${check.loader} loader yet; ${check.file} not checked`);
+    return { errors: 0 };
+  }
+  try {
+    return { errors: 0, loaded: await load(check.file, ...extraArgs) };
+  } catch (e) {
+    return { errors: report(e, check.file, lines) };
+  }
 }
 
 /** Add a load failure's problems to `lines`; returns how many. */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ESCALATION_CODES } from '../core/types.js';
-import { ConfigError, loadYamlFile, parseYaml, type ConfigProblem } from './load.js';
+import { ConfigError, loadYamlFile, parseYaml, type ConfigProblem, type Loaded } from './load.js';
 
 /** The example organisation that ships with the assistant (absolute path). */
 export const DEFAULT_ORGANISATION_FILE = fileURLToPath(new URL('../../conversations/organisation.example.yaml', import.meta.url));
@@ -182,9 +182,14 @@ export type TeamsChannel = z.output<typeof teamsChannelSchema>;
 
 /** Load and check the organisation file (FILE, else ESCALATION_ORG_FILE, else the example). */
 export function loadOrganisation(file?: string): Organisation {
+  return loadOrganisationFile(file).value;
+}
+
+/** As loadOrganisation, with the content hash and a line finder for paths in the file. */
+export function loadOrganisationFile(file?: string): Loaded<Organisation> {
   const path = file ?? process.env.ESCALATION_ORG_FILE ?? DEFAULT_ORGANISATION_FILE;
   try {
-    return loadYamlFile(path, organisationSchema).value;
+    return loadYamlFile(path, organisationSchema);
   } catch (e) {
     throw pinpointUnknownKeys(e, () => readFileSync(path, 'utf8'));
   }
