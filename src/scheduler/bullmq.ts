@@ -61,8 +61,12 @@ export function decodeJobId(jobId: string): string {
 
 const PENDING_STATES = ['waiting', 'delayed', 'prioritized'] as const;
 
+const CONNECTION_TROUBLE = /max ?retries|timed out|connection is closed|isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND/i;
+
+/** Redis unreachable → StoreUnavailableError; anything else (a bad job, a Redis reply error) as it was. */
 function unavailable(err: unknown): unknown {
-  return err instanceof Error && err.name === 'ReplyError' ? err : new StoreUnavailableError(err);
+  if (!(err instanceof Error) || err.name === 'ReplyError') return err;
+  return err.name === 'MaxRetriesPerRequestError' || CONNECTION_TROUBLE.test(err.message) ? new StoreUnavailableError(err) : err;
 }
 
 function toJob(bjob: BullJob<TimerData>): Job {
