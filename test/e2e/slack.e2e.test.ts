@@ -118,6 +118,15 @@ describe('Slack end to end: the seed examples', () => {
       },
     );
     expect(decision.all).toContain('Crisis mental health team');
+    // A second click on Acknowledge (a double click) changes nothing: no second acknowledgement.
+    const from = e.api.calls.length;
+    await e.click(ONCALL, page, page.buttons.find((b) => b.action_id.startsWith('ack'))!);
+    const reply = await e.waitFor('the answer to the second click', () =>
+      e.messages({ channel: dmOf(ONCALL), methods: ['chat.postMessage'], from }).at(0),
+    );
+    expect(reply.all).toMatch(/already acknowledged/i);
+    const changes = e.api.calls.slice(from).filter((c) => c.method === 'chat.update' || c.params.channel === ESCALATIONS_CHANNEL);
+    expect(changes).toHaveLength(0);
     expect(page.all).toContain('Crisis mental health team');
     expect(codesOnRecord(final).has('crisis_mental_health')).toBe(true);
   }, 90_000);
@@ -126,7 +135,7 @@ describe('Slack end to end: the seed examples', () => {
     const e = await boot();
     const { decision, final } = await reportAndAcknowledge(
       e,
-      'M.K. says another resident punched her in the lounge last night. She has a red mark on her cheek.',
+      'M.K. says a carer grabbed her arm hard and slapped her during personal care this morning. She has a red mark on her cheek.',
       {
         subject: ['M.K.'],
         categories: ['abuse', 'crime', 'done'],
@@ -134,12 +143,13 @@ describe('Slack end to end: the seed examples', () => {
         injury: ['minor'],
         abuse: ['yes'],
         abuse_category: ['physical', 'done'],
-        alleged_source: ['another_service_user'],
+        alleged_source: ['staff_or_volunteer'],
+        works_with_children: ['no'],
         care_needs: ['yes'],
         unable_to_protect: ['yes'],
         pattern: ['no'],
         crime: ['assault'],
-        crime_timing: ['days'],
+        crime_timing: ['now_or_within_hours'],
         regulated_activity: ['yes'],
         police_involved: ['no'],
         capacity: ['has'],
@@ -207,23 +217,26 @@ describe('Slack end to end: around the seed examples', () => {
     const view = opened.params.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('notify_modal');
     const before = e.api.calls.length;
-    const res = await e.send(
-      viewSubmission({
-        user: SAFEGUARDING_LEAD,
-        callbackId: view.callback_id,
-        privateMetadata: view.private_metadata,
-        values: {
-          who: { type: 'plain_text_input', value: 'Duty social worker, Northshire Adult Social Care' },
-          when: { type: 'datetimepicker', selected_date_time: Math.floor(Date.now() / 1000) - 300 },
-          reference: { type: 'plain_text_input', value: 'NS-SG-20931' },
-        },
-      }),
-    );
+    const submission = viewSubmission({
+      user: SAFEGUARDING_LEAD,
+      callbackId: view.callback_id,
+      privateMetadata: view.private_metadata,
+      values: {
+        who: { type: 'plain_text_input', value: 'Duty social worker, Northshire Adult Social Care' },
+        when: { type: 'datetimepicker', selected_date_time: Math.floor(Date.now() / 1000) - 300 },
+        reference: { type: 'plain_text_input', value: 'NS-SG-20931' },
+      },
+    });
+    const res = await e.send(submission);
     expect(res.status).toBe(200);
+    await e.send(submission); // the same submission again (a double click on Save)
     await e.waitFor('the record updated with the reference', () =>
       e.messages({ channel: ESCALATIONS_CHANNEL, from: before }).find((m) => m.ts === record.ts && m.all.includes('NS-SG-20931')),
     );
     await e.waitFor('the timeline reply', () => timeline(e, record.ts).find((m) => m.all.includes('NS-SG-20931')));
+    expect(timeline(e, record.ts).filter((m) => m.all.includes('NS-SG-20931'))).toHaveLength(1);
+    // The repeated Save was dropped as a duplicate: the lead was not told "already recorded".
+    expect(e.messages({ channel: dmOf(SAFEGUARDING_LEAD), from: before })).toHaveLength(0);
 
     // The on-call manager decides not to tell the family, with a reason.
     await e.click(ONCALL, latestRecord(e, record.ts), decline);
@@ -257,9 +270,10 @@ describe('Slack end to end: around the seed examples', () => {
     expect(dangerQ.stepId).toBe('danger');
     await e.click(REPORTER, lifeQ.message, noButton); // a second click on the same (now answered) button
     const extra = e.api.calls.slice(afterFirstClick);
-    // The danger question is not answered by the stale click, and no new question is asked.
-    expect(extra.filter((c) => c.method === 'chat.update' && c.params.ts === dangerQ.message.ts)).toHaveLength(0);
-    expect(e.latestQuestion(REPORTER)!.message.ts).toBe(dangerQ.message.ts);
+    // The stale click answers nothing (no question is updated) and the intake is still at "danger".
+    expect(extra.filter((c) => c.method === 'chat.update')).toHaveLength(0);
+    expect(e.latestQuestion(REPORTER)!.stepId).toBe('danger');
+    expect(e.api.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === dmOf(ONCALL))).toHaveLength(0);
 
     // A DM event retried by Slack (same event_id) is handled once.
     const before = e.api.calls.length;
