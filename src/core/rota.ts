@@ -35,7 +35,7 @@ export interface OnCallTierView {
   next?: { personId: string; source: OnCallSource; from: Date };
 }
 
-type OrgRota = Pick<Organisation, 'timezone' | 'bankHolidays' | 'services' | 'rotas'>;
+type OrgRota = Pick<Organisation, 'timezone' | 'bankHolidays' | 'services' | 'rotas' | 'people'>;
 
 const DAY = 24 * 60 * 60_000;
 const LOOK_AHEAD_DAYS = 15;
@@ -96,9 +96,14 @@ interface Interval {
   reason?: string;
 }
 
-function chatIntervals(rota: Rota, tier: RotaTier, serviceId: string, overrides: RotaOverride[]): Interval[] {
+/**
+ * Chat overrides for this tier and service. One naming a person no longer in the organisation
+ * file is ignored, so a stale override can never leave a tier with nobody to page.
+ */
+function chatIntervals(org: OrgRota, rota: Rota, tier: RotaTier, serviceId: string, overrides: RotaOverride[]): Interval[] {
   return overrides
     .filter((o) => o.tier === tier.tier && (o.serviceId === serviceId || (!o.serviceId && o.rotaId === rota.id)))
+    .filter((o) => org.people.some((p) => p.id === o.personId))
     .map((o) => ({ from: Date.parse(o.from), to: Date.parse(o.to), personId: o.personId, reason: o.reason }))
     .filter((i) => !Number.isNaN(i.from) && !Number.isNaN(i.to));
 }
@@ -155,7 +160,7 @@ function resolve(
   overrides: RotaOverride[],
   t: number,
 ): OnCallTierView['current'] {
-  const chat = lastCovering(chatIntervals(rota, tier, serviceId, overrides), t);
+  const chat = lastCovering(chatIntervals(org, rota, tier, serviceId, overrides), t);
   if (chat) return withReason({ personId: chat.personId, source: 'chat_override' as const }, chat.reason);
   const file = lastCovering(fileIntervals(org, rota, tier), t);
   if (file) return withReason({ personId: file.personId, source: 'file_override' as const }, file.reason);
@@ -171,7 +176,7 @@ function changePoints(org: OrgRota, rota: Rota, tier: RotaTier, serviceId: strin
   const limit = now + LOOK_AHEAD_DAYS * DAY;
   const points = new Set<number>();
   const intervals = [
-    ...chatIntervals(rota, tier, serviceId, overrides),
+    ...chatIntervals(org, rota, tier, serviceId, overrides),
     ...fileIntervals(org, rota, tier),
     ...bankHolidayIntervals(org, tier),
   ];

@@ -218,6 +218,11 @@ describe('overrides and bank holidays', () => {
     expect(onCallAt(org, 'home', new Date('2026-11-02T10:30:00Z'), [forHome])[1]!.people).toEqual(['dev']);
   });
 
+  it('ignores a chat override naming someone no longer in the file', () => {
+    const stale: RotaOverride = { ...chat, personId: 'left-the-company' };
+    expect(tier1(org, '2026-08-31T12:30:00Z', [stale])).toEqual(['dev']);
+  });
+
   it('whoIsOnCall shows an override and when it ends', () => {
     const view = whoIsOnCall(org, 'home', new Date('2026-08-31T12:35:00Z'), [chat]);
     expect(view[0]!.current).toEqual({ personId: 'eve', source: 'chat_override', reason: 'taking over' });
