@@ -40,7 +40,7 @@ export function findFlags(narrative: string, vocab: RedFlagVocab = cachedRedFlag
 export function findMentions(narrative: string, vocab: RedFlagVocab = cachedRedFlags()): Mention[] {
   const tokens = expandVocabulary(tokenize(narrative), vocab);
   const sentences = sentenceRanges(tokens);
-  const candidates: Array<Mention & { at: number; fallback: boolean; onlyWith?: string }> = [];
+  const candidates: Array<Mention & { at: number; rank: number; fallback: boolean; onlyWith?: string }> = [];
 
   for (const [from, to] of sentences) {
     const ctx = sentenceContext(vocab, tokens, from, to);
@@ -55,11 +55,11 @@ export function findMentions(narrative: string, vocab: RedFlagVocab = cachedRedF
         };
         if (isNegated(m, ctx, tokens, vocab)) {
           if (rule.negatedValue !== undefined)
-            candidates.push({ key: rule.key, value: rule.negatedValue, evidence, ...meta, negated: true, at: m.first, fallback: false });
+            candidates.push({ key: rule.key, value: rule.negatedValue, evidence, ...meta, negated: true, at: m.first, rank: m.rank, fallback: false });
           continue;
         }
-        candidates.push(positive(rule, rule.key, rule.value, evidence, meta, m.first));
-        for (const a of rule.also) candidates.push(positive(rule, a.key, a.value, evidence, meta, m.first, true));
+        candidates.push(positive(rule, rule.key, rule.value, evidence, meta, m));
+        for (const a of rule.also) candidates.push(positive(rule, a.key, a.value, evidence, meta, m, true));
       }
     }
   }
@@ -72,7 +72,7 @@ export function findMentions(narrative: string, vocab: RedFlagVocab = cachedRedF
     if (c.fallback && positives.some((o) => o.key === c.key && !o.fallback)) return false;
     return true;
   });
-  return dedupe(kept, vocab.singleValue).map(({ at: _a, fallback: _f, onlyWith: _o, ...m }) => m);
+  return dedupe(kept, vocab.singleValue).map(({ at: _a, rank: _r, fallback: _f, onlyWith: _o, ...m }) => m);
 }
 
 function positive(
@@ -81,23 +81,27 @@ function positive(
   value: string,
   evidence: string,
   meta: { hedged?: boolean; reported?: boolean },
-  at: number,
+  m: Match & { rank: number },
   implied = false,
-): Mention & { at: number; fallback: boolean; onlyWith?: string } {
+): Mention & { at: number; rank: number; fallback: boolean; onlyWith?: string } {
   return {
     key,
     value,
     evidence,
     ...meta,
-    at,
+    at: m.first,
+    rank: m.rank,
     fallback: implied ? false : rule.fallback,
     ...(!implied && rule.onlyWith !== undefined ? { onlyWith: rule.onlyWith } : {}),
   };
 }
 
-/** One mention per key+value (prefer plain over hedged, then earliest); single-value keys keep the most serious. */
-function dedupe<T extends Mention & { at: number }>(items: T[], singleValue: Record<string, string[]>): T[] {
-  const sorted = [...items].sort((a, b) => Number(!!a.hedged) - Number(!!b.hedged) || a.at - b.at);
+/**
+ * One mention per key+value: prefer a plain one over a hedged one, then the phrase listed first in
+ * its rule (the clearest words to quote back), then the earliest. Single-value keys keep the most serious.
+ */
+function dedupe<T extends Mention & { at: number; rank: number }>(items: T[], singleValue: Record<string, string[]>): T[] {
+  const sorted = [...items].sort((a, b) => Number(!!a.hedged) - Number(!!b.hedged) || a.rank - b.rank || a.at - b.at);
   const byKv = new Map<string, T>();
   for (const m of sorted) {
     const id = `${m.negated ? '!' : ''}${m.key}=${m.value}`;
@@ -152,10 +156,10 @@ function isNegated(m: Match, ctx: SentenceContext, _tokens: Token[], vocab: RedF
 }
 
 /** Matches of any phrase, longest first, without two matches of the same rule overlapping. */
-function longestFirst(phrases: Pattern[], tokens: Token[], from: number, to: number): Match[] {
-  const all = phrases.flatMap((p) => findMatches(p, tokens, from, to));
+function longestFirst(phrases: Pattern[], tokens: Token[], from: number, to: number): Array<Match & { rank: number }> {
+  const all = phrases.flatMap((p, rank) => findMatches(p, tokens, from, to).map((m) => ({ ...m, rank })));
   all.sort((a, b) => b.last - b.first - (a.last - a.first) || a.first - b.first);
-  const chosen: Match[] = [];
+  const chosen: Array<Match & { rank: number }> = [];
   for (const m of all) if (!chosen.some((c) => overlaps(c, m))) chosen.push(m);
   return chosen.sort((a, b) => a.first - b.first);
 }

@@ -44,7 +44,8 @@ export function recogniseChoice(text: string, choices: ChoiceOption[], opts: { u
   const exact = choices.find((c) => norm(c.label) === norm(t) || norm(c.id) === norm(t));
   if (exact) return { id: exact.id, confidence: 1 };
 
-  // 4. Yes or no, for questions that have a yes or a no option.
+  // 4. Yes or no, for questions that have a yes or a no option. "yes and no" is unclear.
+  if (/\b(yes|yeah|yep|aye|yup)\b/.test(t) && /\b(no|nah|nope|naw)\b/.test(t)) return null;
   const yn = yesNo(t);
   if (yn !== null) {
     const target = yn.value ? findYes(choices) : findNo(choices);
