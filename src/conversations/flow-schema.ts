@@ -20,7 +20,7 @@ const StepSchema = z
     unsure: z.string().optional(),
     safety: z.boolean().optional(),
     protective: z.array(z.string()).optional(),
-    urgent: z.string().max(400).optional(),
+    urgent: z.union([z.string().max(400), z.record(z.string(), z.string().max(400))]).optional(),
     max_length: z.number().int().positive().max(20000).optional(),
   })
   .superRefine((s, ctx) => {
@@ -33,6 +33,9 @@ const StepSchema = z
       ctx.addIssue({ code: 'custom', path: ['field'], message: `a ${s.kind} step needs a field` });
     if (s.safety && (!s.protective?.length || !s.urgent))
       ctx.addIssue({ code: 'custom', path: ['safety'], message: 'a safety step needs protective answers and an urgent message' });
+    if (s.safety && s.urgent && typeof s.urgent === 'object')
+      for (const v of s.protective ?? [])
+        if (!s.urgent[v]) ctx.addIssue({ code: 'custom', path: ['urgent'], message: `give an urgent message for "${v}"` });
   });
 
 export const FlowSchema = z

@@ -72,6 +72,9 @@ export function questionMessage(ctx: Pick<IntakeContext, 'flow' | 'services'>, s
   if (step.kind === 'confirm') return summaryMessage(ctx.flow, s, ctx);
   const choices = step.kind === 'text' ? [] : step.kind === 'time' ? [{ id: UNSURE_ID, label: ctx.flow.unsure_label }] : choicesFor(ctx, step);
   const blocks: Block[] = [{ type: 'text', text: step.text }];
+  const flag = step.key ? s.flags.find((f) => f.key === step.key && s.answers[step.key!] === undefined) : undefined;
+  const flagged = flag ? step.choices?.find((c) => c.id === flag.value) : undefined;
+  if (flag && flagged) blocks.push({ type: 'text', text: `You wrote "${flag.evidence}". That sounds like: ${flagged.label}. Please check.`, emphasis: 'muted' });
   if (step.kind === 'multi') {
     const chosen = Array.isArray(s.answers[step.key!]) ? (s.answers[step.key!] as string[]) : [];
     const labels = (step.choices ?? []).filter((c) => chosen.includes(c.id)).map((c) => c.label);
@@ -80,7 +83,7 @@ export function questionMessage(ctx: Pick<IntakeContext, 'flow' | 'services'>, s
   const numbered = choices.map((c, i) => `${i + 1}. ${c.label}`).join('  ');
   return {
     kind: 'question',
-    text: choices.length ? `${step.text}\n${numbered}` : step.text,
+    text: [step.text, flag && flagged ? `(You wrote "${flag.evidence}": that sounds like ${flagged.label}.)` : '', numbered].filter(Boolean).join('\n'),
     blocks,
     question: { stepId: step.id, choices, freeText: true },
   };

@@ -22,7 +22,7 @@ export interface TerminalHarness {
   /** Type one line and wait until it and every job due now have run. */
   type(line: string): Promise<void>;
   /** Answer questions from a map of step id → typed answer until the report is sent. */
-  answer(answers: Record<string, string | string[]>): Promise<void>;
+  answer(answers: Record<string, string | string[]>, until?: string): Promise<void>;
   session(): Promise<Session | null>;
   incident(ref: string): Promise<Incident | null>;
   lastRef(): Promise<string>;
@@ -78,10 +78,10 @@ export async function terminalHarness(opts: { store?: Store; env?: Record<string
     async session() {
       return (await app.ctx.store.get<Session>('session', 'terminal:reporter'))?.value ?? null;
     },
-    async answer(answers) {
+    async answer(answers, until) {
       for (let i = 0; i < 80; i++) {
         const s = await h.session();
-        if (!s || s.status !== 'active') return;
+        if (!s || s.status !== 'active' || s.stepId === until) return;
         const given = answers[s.stepId];
         const a = Array.isArray(given) ? given.shift() : given;
         if (a === undefined) throw new Error(`test gave no answer for step "${s.stepId}"`);

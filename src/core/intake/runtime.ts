@@ -104,6 +104,7 @@ function nextApplicable(ctx: IntakeContext, s: Session, from: number): FlowStep 
     const step = steps[i]!;
     if (step.ask_if && !matches(step.ask_if, facts(s, ctx.defaults))) continue;
     if (step.field && s.fields[step.field] !== undefined) continue;
+    if (step.key && s.answers[step.key] !== undefined && step.kind === 'choice') continue; // answered early (brought forward)
     if (step.kind === 'service' && ctx.services.length === 1) {
       s.fields.serviceId = ctx.services[0]!.id;
       continue;
@@ -115,9 +116,43 @@ function nextApplicable(ctx: IntakeContext, s: Session, from: number): FlowStep 
 
 function advance(ctx: IntakeContext, s: Session, answeredId: string, out: Output[]): void {
   s.history.push(answeredId);
-  const idx = ctx.flow.steps.findIndex((x) => x.id === answeredId);
-  s.stepId = nextApplicable(ctx, s, idx + 1).id;
+  const steps = ctx.flow.steps;
+  const idx = steps.findIndex((x) => x.id === answeredId);
+  const forward = forwardedSafetyStep(ctx, s, idx);
+  if (forward) {
+    s.resumeFrom ??= steps[idx + 1]?.id ?? answeredId;
+    s.stepId = forward.id;
+    out.push({ type: 'say', text: `You wrote "${s.flags.find((f) => f.key === forward.key)!.evidence}". I need to ask about that first.`, urgent: true });
+  } else if (s.resumeFrom) {
+    const from = steps.findIndex((x) => x.id === s.resumeFrom);
+    delete s.resumeFrom;
+    s.stepId = nextApplicable(ctx, s, Math.max(from, 0)).id;
+  } else {
+    s.stepId = nextApplicable(ctx, s, idx + 1).id;
+  }
   out.push({ type: 'ask', stepId: s.stepId });
+}
+
+/**
+ * A red flag on a later safety question (suicide plan, self-harm, missing at risk...) brings that
+ * question forward at once, once the opening safety questions are done.
+ */
+function forwardedSafetyStep(ctx: IntakeContext, s: Session, answeredIdx: number): FlowStep | undefined {
+  const steps = ctx.flow.steps;
+  const firstOrdinary = steps.findIndex((x) => !x.safety);
+  if (answeredIdx + 1 < firstOrdinary) return undefined; // still in the opening safety questions
+  return steps.find(
+    (st, i) =>
+      i > firstOrdinary &&
+      st.safety &&
+      st.key &&
+      s.answers[st.key] === undefined &&
+      s.flags.some((f) => f.key === st.key && st.protective?.includes(f.value)),
+  );
+}
+
+export function urgentText(step: FlowStep, value: string): string | undefined {
+  return typeof step.urgent === 'string' ? step.urgent : step.urgent?.[value];
 }
 
 /** Clear answers the flow can no longer reach after "back" (so a changed answer re-asks its branch). */
@@ -263,7 +298,7 @@ function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Inp
   s.answers[key] = value;
   out.push({ type: 'answered', stepId: step.id, answer: label });
   if (step.safety && step.protective?.includes(value)) {
-    out.push({ type: 'say', text: step.urgent!, urgent: true });
+    out.push({ type: 'say', text: urgentText(step, value) ?? 'Get help now. I am paging the on-call manager.', urgent: true });
     out.push({ type: 'emergency', stepId: step.id, key, value });
   }
   advance(ctx, s, step.id, out);
@@ -288,7 +323,15 @@ function answerChallenge(ctx: IntakeContext, s: Session, input: Input): StepResu
   const step = stepById(ctx.flow, pending.stepId);
   delete s.pendingChallenge;
   const again = answerChoice(ctx, s, step, input);
-  if (!again.out.some((o) => o.type === 'answered')) s.pendingChallenge = pending; // not understood: keep waiting
+  if (!again.out.some((o) => o.type === 'answered')) {
+    again.session.pendingChallenge = pending; // not understood: keep waiting
+    return again;
+  }
+  const final = again.session.answers[pending.key];
+  again.session.resolutions = [
+    ...(again.session.resolutions ?? []),
+    { key: pending.key, evidence: pending.evidence, first: pending.given, final: typeof final === 'string' ? final : String(final) },
+  ];
   return again;
 }
 

@@ -35,6 +35,10 @@ export interface Session {
   challenged: string[];
   /** A challenge waiting for an answer: the step and the value the reporter first gave. */
   pendingChallenge?: { stepId: string; key: string; given: string; evidence: string };
+  /** Each challenge and how the reporter resolved it (recorded on the incident). */
+  resolutions?: Array<{ key: string; evidence: string; first: string; final: string }>;
+  /** Where to carry on after a safety question brought forward by a red flag. */
+  resumeFrom?: string;
   startedAt: string;
   updatedAt: string;
 }
