@@ -17,7 +17,7 @@ import {
   parseTarget,
   type SubmittedView,
 } from './modals.js';
-import { neutralActionId, renderMessage, renderNotice } from './render.js';
+import { neutralActionId, renderMessage } from './render.js';
 import { RecentIds, type WorkTracker } from './work-tracker.js';
 
 export const SLASH_COMMANDS = ['/incident', '/oncall', '/escalations'] as const;
@@ -268,6 +268,7 @@ function parseChoice(value: string | undefined): { stepId: string; choiceId: str
 /** Reply to a slash command only the person sees: via its response_url, else as a notice. */
 async function respondEphemeral(deps: ListenerDeps, c: CommandBody, user: UserRef, reply: OutMessage): Promise<void> {
   const { text, blocks } = renderMessage(reply);
+  // The response_url is Slack's own (hooks.slack.com), given in the signed request.
   if (c.response_url) {
     try {
       const res = await fetch(c.response_url, {
@@ -281,5 +282,5 @@ async function respondEphemeral(deps: ListenerDeps, c: CommandBody, user: UserRe
     }
   }
   const where: MessageRef | undefined = c.channel_id ? { platform: 'slack', conversation: c.channel_id, id: '' } : undefined;
-  await deps.channel.notice(user, reply.text || renderNotice(text).text, where);
+  await deps.channel.notice(user, reply.text || TEXT.commandFailed, where);
 }

@@ -70,7 +70,7 @@ export class HttpRouteReceiver implements Receiver {
     }
 
     const body = parseBody(raw, contentType);
-    if (!body || (typeof body.type !== 'string' && typeof body.command !== 'string')) {
+    if (!body || !isWellFormed(body)) {
       this.logger.warn({ contentType }, 'Refused a malformed Slack request');
       sendText(res, 400, 'Bad request');
       return;
@@ -110,6 +110,21 @@ export class HttpRouteReceiver implements Receiver {
       }
     }
   };
+}
+
+const INTERACTIONS = ['block_actions', 'view_submission', 'view_closed', 'message_action', 'shortcut', 'block_suggestion', 'interactive_message'];
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The minimum each kind of payload must have before Bolt sees it (who, and what). */
+function isWellFormed(body: Record<string, unknown>): boolean {
+  if (typeof body.command === 'string') return typeof body.user_id === 'string';
+  if (typeof body.type !== 'string') return false;
+  if (body.type === 'event_callback') return isObject(body.event) && typeof body.event.type === 'string';
+  if (!INTERACTIONS.includes(body.type)) return true;
+  if (!isObject(body.user) || typeof body.user.id !== 'string') return false;
+  if (body.type.startsWith('view_')) return isObject(body.view);
+  if (body.type === 'block_actions') return Array.isArray(body.actions);
+  return true;
 }
 
 function isSslCheck(raw: string): boolean {

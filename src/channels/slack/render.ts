@@ -172,7 +172,22 @@ export function renderMessage(msg: OutMessage): SlackMessage {
     content = [...blocks.slice(0, room - 1), { type: 'context', elements: [{ type: 'mrkdwn', text: '…' }] }];
   }
   const all = [...content, ...actionBlocks].slice(0, SLACK_LIMITS.blocks);
-  return { text: truncateEscaped(msg.text || '', SLACK_LIMITS.fallbackText), blocks: all };
+  const text = truncateEscaped(msg.text || '', SLACK_LIMITS.fallbackText - CHANNEL_PING.length - 1);
+  if (msg.mentionChannel && msg.kind === 'alert') return withChannelPing(text, all);
+  return { text, blocks: all };
+}
+
+/** Slack's @channel markup. Only ever added by us, for channel-wide alerts; never from user text. */
+const CHANNEL_PING = '<!channel>';
+
+function withChannelPing(text: string, blocks: SlackBlock[]): SlackMessage {
+  const first = blocks[0];
+  const rest = blocks.slice(1);
+  const pinged: SlackBlock[] =
+    first?.type === 'section' && first.text?.type === 'mrkdwn' && first.text.text.length + CHANNEL_PING.length < SLACK_LIMITS.sectionText
+      ? [{ ...first, text: { type: 'mrkdwn', text: `${CHANNEL_PING} ${first.text.text}` } }, ...rest]
+      : [{ type: 'section', text: { type: 'mrkdwn', text: CHANNEL_PING } }, ...blocks].slice(0, SLACK_LIMITS.blocks);
+  return { text: `${CHANNEL_PING} ${text}`, blocks: pinged };
 }
 
 /** A plain notice (ephemeral or DM): one escaped section. */

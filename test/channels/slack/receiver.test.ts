@@ -73,6 +73,42 @@ describe('request verification', () => {
     expect(res.status).toBe(413);
   });
 
+  it('never crashes on signed but incomplete payloads, and keeps serving', async () => {
+    const odd = [
+      { body: JSON.stringify({ type: 'event_callback' }), contentType: 'application/json' as const, status: 400 },
+      { body: JSON.stringify({ type: 'event_callback', event: { type: 'message' } }), contentType: 'application/json' as const, status: 200 },
+      { body: JSON.stringify({ type: 'something_new' }), contentType: 'application/json' as const, status: 200 },
+      { body: JSON.stringify({ no_type: true }), contentType: 'application/json' as const, status: 400 },
+      { body: `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions' }))}`, contentType: 'application/x-www-form-urlencoded' as const, status: 400 },
+      { body: `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'choice:0', value: 'not json' }] }))}`, contentType: 'application/x-www-form-urlencoded' as const, status: 200 },
+      { body: `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', view: { callback_id: 'notify_modal' } }))}`, contentType: 'application/x-www-form-urlencoded' as const, status: 400 },
+      { body: `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U1' } }))}`, contentType: 'application/x-www-form-urlencoded' as const, status: 400 },
+      { body: `payload=${encodeURIComponent(JSON.stringify({ type: 'message_action', user: { id: 'U1' }, callback_id: 'report_incident' }))}`, contentType: 'application/x-www-form-urlencoded' as const, status: 200 },
+      { body: 'command=%2Fincident', contentType: 'application/x-www-form-urlencoded' as const, status: 400 },
+      { body: 'text=hello', contentType: 'application/x-www-form-urlencoded' as const, status: 400 },
+    ];
+    for (const req of odd) {
+      const res = await post({ body: req.body, contentType: req.contentType });
+      expect(res.status, req.body).toBe(req.status);
+    }
+    // Only the shortcut with no message text was usable: an intake with no narrative.
+    expect(h.assistant.events).toEqual([{ type: 'start', user: { platform: 'slack', id: 'U1' } }]);
+    const ok = await post(dmMessage({ user: 'UREP00001', text: 'still here' }));
+    expect(ok.status).toBe(200);
+    expect(h.assistant.events).toHaveLength(2);
+  });
+
+  it('answers an unsigned SSL check and processes nothing', async () => {
+    const res = await post({ body: 'ssl_check=1&token=x', contentType: 'application/x-www-form-urlencoded' }, { unsigned: true });
+    expect(res.status).toBe(200);
+    const smuggled = await post(
+      { body: `ssl_check=1&payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions' }))}`, contentType: 'application/x-www-form-urlencoded' },
+      { unsigned: true },
+    );
+    expect(smuggled.status).toBe(401);
+    expect(h.assistant.events).toHaveLength(0);
+  });
+
   it('answers url_verification with the challenge', async () => {
     const res = await post({ body: JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 't' }), contentType: 'application/json' });
     expect(res.status).toBe(200);

@@ -153,4 +153,19 @@ describe('renderMessage', () => {
     const ids = actionBlocks.flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.action_id) : []));
     expect(new Set(ids).size).toBe(28);
   });
+
+  it('pings @channel only for alerts that ask for it, never from the text', () => {
+    const text = 'RH-2026-0001 has NOT been acknowledged. <!here> from user text';
+    const alert: OutMessage = { kind: 'alert', text, blocks: [{ type: 'text', text, emphasis: 'urgent' }], mentionChannel: true };
+    const out = renderMessage(alert);
+    expect(out.text.startsWith('<!channel> ')).toBe(true);
+    const first = out.blocks[0];
+    if (first?.type !== 'section' || !first.text) throw new Error('expected section');
+    expect(first.text.text.startsWith('<!channel> ')).toBe(true);
+    expect(JSON.stringify(out)).not.toContain('<!here>');
+    expect(JSON.stringify(out).match(/<!channel>/g)).toHaveLength(2);
+
+    expect(JSON.stringify(renderMessage({ ...alert, mentionChannel: false }))).not.toContain('<!channel>');
+    expect(JSON.stringify(renderMessage({ ...alert, kind: 'record' }))).not.toContain('<!channel>');
+  });
 });
