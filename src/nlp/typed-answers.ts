@@ -44,7 +44,9 @@ export function recogniseChoice(text: string, choices: ChoiceOption[], opts: { u
   const exact = choices.find((c) => norm(c.label) === norm(t) || norm(c.id) === norm(t));
   if (exact) return { id: exact.id, confidence: 1 };
 
-  // 4. Yes or no, for questions that have a yes or a no option. "yes and no" is unclear.
+  // 4. Yes or no, for questions that have a yes or a no option. "yes and no" is unclear, and so
+  // is a bare "ok" or "fine": "she's ok" is not a yes to "did she hit her head?".
+  if (/^(ok|okay|k|fine|alright|all right|she'?s ok|he'?s ok|they'?re ok|she'?s fine|he'?s fine)$/.test(t)) return null;
   if (/\b(yes|yeah|yep|aye|yup)\b/.test(t) && /\b(no|nah|nope|naw)\b/.test(t)) return null;
   const yn = yesNo(t);
   if (yn !== null) {

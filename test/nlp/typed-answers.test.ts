@@ -21,7 +21,7 @@ const missing = [
 ];
 
 describe('yes and no', () => {
-  it.each(['yes', 'Yes.', 'yep', 'yeah', 'aye', 'yup', 'y', 'Yes please', 'ok'])('"%s" is yes', (t) => {
+  it.each(['yes', 'Yes.', 'yep', 'yeah', 'aye', 'yup', 'y', 'Yes please', 'yes she did', 'sure'])('"%s" is yes', (t) => {
     expect(recogniseChoice(t, yesNo)?.id).toBe('yes');
   });
 
@@ -33,6 +33,10 @@ describe('yes and no', () => {
     const r = recogniseChoice('yep', yesNo);
     expect(r?.confidence).toBeGreaterThan(0.5);
     expect(r?.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it.each(['ok', 'OK', 'fine', "she's ok"])('"%s" is unclear, not yes: ask again', (t) => {
+    expect(recogniseChoice(t, yesNo)).toBeNull();
   });
 
   it('"no" to an injury question means no injury', () => {
