@@ -183,10 +183,14 @@ const CHANNEL_PING = '<!channel>';
 function withChannelPing(text: string, blocks: SlackBlock[]): SlackMessage {
   const first = blocks[0];
   const rest = blocks.slice(1);
-  const pinged: SlackBlock[] =
-    first?.type === 'section' && first.text?.type === 'mrkdwn' && first.text.text.length + CHANNEL_PING.length < SLACK_LIMITS.sectionText
-      ? [{ ...first, text: { type: 'mrkdwn', text: `${CHANNEL_PING} ${first.text.text}` } }, ...rest]
-      : [{ type: 'section', text: { type: 'mrkdwn', text: CHANNEL_PING } }, ...blocks].slice(0, SLACK_LIMITS.blocks);
+  let pinged: SlackBlock[];
+  if (first?.type === 'section' && first.text?.type === 'mrkdwn' && first.text.text.length + CHANNEL_PING.length < SLACK_LIMITS.sectionText) {
+    const section: SlackBlock = { ...first, text: { type: 'mrkdwn', text: `${CHANNEL_PING} ${first.text.text}` } };
+    pinged = [section, ...rest];
+  } else {
+    const ping: SlackBlock = { type: 'section', text: { type: 'mrkdwn', text: CHANNEL_PING } };
+    pinged = [ping, ...blocks].slice(0, SLACK_LIMITS.blocks);
+  }
   return { text: `${CHANNEL_PING} ${text}`, blocks: pinged };
 }
 
