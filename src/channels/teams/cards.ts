@@ -8,8 +8,8 @@ import { escapeMarkdown } from './escape.js';
 export const CARD_VERSION = '1.5';
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
-/** Teams shows at most six actions in one row; more go into grouped action sets in the body. */
-const MAX_CARD_ACTIONS = 6;
+/** Hosts show at most five actions in a row (the adaptivecards default host config); more go into grouped action sets in the body. */
+const MAX_CARD_ACTIONS = 5;
 const ACTION_SET_SIZE = 4;
 
 /** Input limits, shared with the invoke parser. */
