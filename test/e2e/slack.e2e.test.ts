@@ -6,9 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, viewSubmission, dmMessage, type FakeSlackApi } from '../helpers/slack.js';
-import { dmOf, ESCALATIONS_CHANNEL, SlackE2E, type Answers, type Posted } from './slack-driver.js';
+import { asQuestion, dmOf, ESCALATIONS_CHANNEL, SlackE2E, type Answers, type Posted } from './slack-driver.js';
 
 const REPORTER = 'UREPORTER1';
+/** Multi-choice steps are re-asked after each pick (see the report); single-choice ones update in place. */
+const MULTI_STEPS = new Set(['categories', 'abuse_category', 'actions_taken']);
 const ONCALL = 'UONCALL01'; // Sam Okafor, tier 1 at every hour in the example organisation
 const SAFEGUARDING_LEAD = 'USAFEGUARD1';
 
@@ -94,6 +96,15 @@ describe('Slack end to end: the seed examples', () => {
     );
     expect(decision.all).toContain('Adult safeguarding team');
     expect(decision.all).toContain('GP or health professional');
+    // Every single-choice question answered by a button was updated in place with no buttons left.
+    const dm = e.messages({ channel: dmOf(REPORTER) });
+    const singleChoice = dm.filter((m) => m.method === 'chat.postMessage').map(asQuestion).filter((q) => q && !MULTI_STEPS.has(q.stepId) && q.choices.size > 1);
+    expect(singleChoice.length).toBeGreaterThan(10);
+    for (const q of singleChoice) {
+      const update = dm.find((m) => m.method === 'chat.update' && m.ts === q!.message.ts);
+      expect(update, q!.stepId).toBeDefined();
+      expect(update!.buttons, q!.stepId).toHaveLength(0);
+    }
     expect(decision.all).toMatch(/evidence/i);
     const codes = codesOnRecord(final);
     expect(codes.has('safeguarding_adults')).toBe(true);
@@ -180,6 +191,7 @@ describe('Slack end to end: around the seed examples', () => {
     // The page reaches the on-call manager with no further answer from the reporter.
     const page = await e.waitFor('the emergency page', pageTo(e, ONCALL));
     expect(page.index).toBeGreaterThan(from);
+    expect(page.all).toMatch(/emergency/i);
     const answersAfter = e.api.calls.slice(from).filter((c) => c.method === 'chat.update' && c.params.channel === dmOf(REPORTER));
     expect(answersAfter).toHaveLength(1); // only the life question was answered
   }, 60_000);
