@@ -355,7 +355,10 @@ export class RecordingAssistant implements AssistantPort {
     return { kind: 'say', text: `Help for ${name}`, blocks: [{ type: 'text', text: `Help for ${name}` }] };
   }
 
+  /** Incident refs that exist (incidentSummary answers null for others). */
+  knownIncidents = new Set<string>(['INC-0001']);
+
   async incidentSummary(ref: string): Promise<{ ref: string; escalations: Array<{ code: EscalationCode; label: string }> } | null> {
-    return { ref, escalations: [] };
+    return this.knownIncidents.has(ref) ? { ref, escalations: [] } : null;
   }
 }

@@ -21,6 +21,7 @@ export const TEXT = {
   openChat:
     "I can't start a private chat with you yet. Please open the Escalation Assistant app's chat and say \"report\". Please don't share details here.",
   notAllowed: 'Only managers and safeguarding leads can record this.',
+  notFound: 'I cannot find that incident. It may have been closed or erased.',
   done: 'Done',
   failed: "Sorry, that didn't work. Please try again. If anyone is in danger, call 999, then phone your manager.",
   notReady: 'The assistant is starting up. Please try again in a minute. If anyone is in danger, call 999.',
@@ -123,7 +124,9 @@ export class TeamsBot {
     if (!parsed.ok) return invokeReply(ctx, 200, parsed.message);
     try {
       if (parsed.authorise && !(await assistant.authorise(user, parsed.authorise.action, parsed.authorise.ref))) {
-        return invokeReply(ctx, 200, TEXT.notAllowed);
+        // authorise is also false for an incident that does not exist: say which it is.
+        const known = (await assistant.incidentSummary(parsed.authorise.ref)) !== null;
+        return invokeReply(ctx, 200, known ? TEXT.notAllowed : TEXT.notFound);
       }
       await assistant.handle(parsed.event);
       return invokeReply(ctx, 200, TEXT.done);

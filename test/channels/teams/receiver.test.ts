@@ -216,6 +216,13 @@ describe('card actions (Action.Execute invokes)', () => {
     expect(assistant.events).toEqual([]);
   });
 
+  it('an action on an incident that does not exist says so', async () => {
+    assistant.managers.delete(manager.aadObjectId); // authorise is false for unknown incidents too
+    const res = await post(cardAction(url, manager, 'ack', { value: 'INC-9999' }, 'activity-3'));
+    expect((res.json as { value: string }).value).toBe(TEXT.notFound);
+    expect(assistant.events).toEqual([]);
+  });
+
   it('notify by a manager → Inbound notified with who, time (London) and reference', async () => {
     const value = JSON.stringify({ ref: 'INC-0001', code: 'safeguarding_adults' });
     const a = cardAction(
