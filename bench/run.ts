@@ -1,0 +1,237 @@
+// npm run bench: the whole assistant in this process (createApp with Slack over HTTP, the real
+// Redis under a unique prefix, BullMQ timers) against a fake Slack Web API on loopback, driven by
+// signed Slack requests at a fixed rate from a worker thread (bench/load.ts). Then the floor (a
+// bare Bolt app: one Redis GET and SET and one chat.postMessage per event) at the same rate, then
+// N intakes opened and held. Prints the figures and `p99 ratio to floor: X.XX`; cleans up its keys.
+//
+//   npm run bench -- [--rate 200] [--seconds 20] [--warmup 3] [--open 10000] [--write-results]
+
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createApp } from '../src/app/compose.js';
+import { createLogger } from '../src/app/logger.js';
+import { loadConfig } from '../src/config.js';
+import { cleanupPrefix } from '../test/helpers/redis.js';
+import { startFloor } from './floor.js';
+import type { Command, PhaseResult } from './load.js';
+import { installRedisCounter, redisCommandsSent, serverCommandCount } from './redis-count.js';
+import { ms } from './stats.js';
+
+const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+const BOT_TOKEN = 'xoxb-bench-token';
+const ORG_FILE = new URL('../conversations/organisation.example.yaml', import.meta.url).pathname;
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+const rate = flag('rate', 200);
+const seconds = flag('seconds', 20);
+const warmup = flag('warmup', 3);
+const openIntakes = Math.round(flag('open', 10_000));
+const writeResults = process.argv.includes('--write-results');
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const settleGc = async () => {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const lines: string[] = [];
+const say = (line = '') => {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// The load generator in a worker thread
+
+const worker = new Worker(new URL('./load-worker.mjs', import.meta.url));
+let pending: { resolve: (v: unknown) => void; reject: (e: Error) => void } | null = null;
+const ready = new Promise<string>((resolve, reject) => {
+  worker.on('message', (m: { cmd: string; apiUrl?: string; result?: PhaseResult; message?: string }) => {
+    if (m.cmd === 'ready') return resolve(m.apiUrl!);
+    const p = pending;
+    pending = null;
+    if (m.cmd === 'error') p?.reject(new Error(m.message));
+    else p?.resolve(m.result ?? null);
+  });
+  worker.on('error', reject);
+});
+function send(c: Command): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    pending = { resolve: resolve as (v: unknown) => void, reject };
+    worker.postMessage(c);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+const prefix = `bench:${randomBytes(5).toString('hex')}:`;
+const admin = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+admin.on('error', () => {});
+
+async function main(): Promise<void> {
+  try {
+    await admin.connect();
+    await admin.ping();
+  } catch {
+    throw new Error(`Redis is not reachable at ${redisUrl}. Start Redis or set REDIS_URL.`);
+  }
+  installRedisCounter();
+  const apiUrl = await ready;
+
+  const config = loadConfig({
+    CHANNELS: 'slack',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ESCALATION_ORG_FILE: ORG_FILE,
+    LOG_LEVEL: 'info',
+  });
+  // Logs at info, as in production, written to /dev/null.
+  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream);
+  const app = createApp({ config, logger });
+  const port = await app.start(0);
+  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+
+  say(`Escalation Assistant benchmark, ${new Date().toISOString()}`);
+  say(`machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, Redis ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} at ${redisUrl}`);
+  say(`load: ${rate} turns/s for ${seconds} s (after a ${warmup} s warm-up), signed Slack requests over loopback HTTP`);
+  say();
+
+  // --- the assistant ---
+  await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup });
+  const c0 = redisCommandsSent();
+  const s0 = await serverCommandCount(admin);
+  const a = await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds });
+  const ourCommands = redisCommandsSent() - c0;
+  const serverCommands = (await serverCommandCount(admin)) - s0 - 2;
+  say('assistant (whole stack: Bolt receiver → Assistant → Redis store + BullMQ → Slack Web API)');
+  say(`  turns: ${a.turns.n} answered of ${a.sent} sent (${a.lost} unanswered, ${a.errors} HTTP errors) in ${a.seconds.toFixed(1)} s`);
+  say(`  throughput: ${(a.turns.n / a.seconds).toFixed(1)} turns/s; intakes: ${a.intakesStarted} started, ${a.intakesCompleted} completed`);
+  say(`  turn latency (request sent → next question reaches the Slack API): p50 ${ms(a.turns.p50)}, p99 ${ms(a.turns.p99)}, max ${ms(a.turns.max)}`);
+  say(`  HTTP ack latency: p50 ${ms(a.acks.p50)}, p99 ${ms(a.acks.p99)}`);
+  say(`  Redis commands per turn: ${(ourCommands / Math.max(1, a.turns.n)).toFixed(1)} sent by this process (INFO commandstats delta, server-wide: ${(serverCommands / Math.max(1, a.turns.n)).toFixed(1)})`);
+  say(`  confirm → page reaches the Slack API: p50 ${ms(a.toPage.p50)}, p99 ${ms(a.toPage.p99)}, max ${ms(a.toPage.max)} (${a.toPage.n} pages, ${a.pagesMissing} missing, ${a.pagesBeforeConfirm} paged before the confirm)`);
+  say();
+
+  // --- the floor ---
+  const floor = await startFloor({ redisUrl, prefix, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl });
+  await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup });
+  const f0 = redisCommandsSent();
+  const f = await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds });
+  const floorCommands = redisCommandsSent() - f0;
+  await floor.stop();
+  say('floor (bare Bolt app: same receiver, one Redis GET + SET, one chat.postMessage per event)');
+  say(`  turns: ${f.turns.n} answered of ${f.sent} sent (${f.lost} unanswered, ${f.errors} HTTP errors) in ${f.seconds.toFixed(1)} s`);
+  say(`  turn latency (request sent → chat.postMessage reaches the Slack API): p50 ${ms(f.turns.p50)}, p99 ${ms(f.turns.p99)}, max ${ms(f.turns.max)}`);
+  say(`  HTTP ack latency: p50 ${ms(f.acks.p50)}, p99 ${ms(f.acks.p99)}`);
+  say(`  Redis commands per turn: ${(floorCommands / Math.max(1, f.turns.n)).toFixed(1)}`);
+  say();
+  const ratio = a.turns.p99 / f.turns.p99;
+  say(`p99 ratio to floor: ${ratio.toFixed(2)}`);
+  say();
+
+  // --- open intakes held ---
+  await settleGc();
+  const m0 = process.memoryUsage();
+  const before = await countSessions(prefix);
+  const fill = await send({ cmd: 'fill', eventsUrl, secret: SIGNING_SECRET, count: openIntakes, concurrency: 32 });
+  await app.slack!.idle();
+  await settleGc();
+  const m1 = process.memoryUsage();
+  const after = await countSessions(prefix);
+  const held = after.active - before.active;
+  const perIntakeRedis = (await prefixBytes(prefix)).bytes / Math.max(1, after.active);
+  say(`open intakes: ${fill.intakesStarted} opened with /incident in ${fill.seconds.toFixed(1)} s (${fill.lost} not answered, ${fill.errors} HTTP errors)`);
+  say(`  held: ${held} more active sessions in Redis (${after.active} active in all, ${after.total} session documents)`);
+  say(`  app memory per open intake: heap ${((m1.heapUsed - m0.heapUsed) / Math.max(1, held)).toFixed(0)} B, RSS ${((m1.rss - m0.rss) / Math.max(1, held)).toFixed(0)} B (process total: heap ${(m1.heapUsed / 2 ** 20).toFixed(0)} MiB, RSS ${(m1.rss / 2 ** 20).toFixed(0)} MiB)`);
+  say(`  Redis memory per open intake (MEMORY USAGE of every key under the bench prefix / active sessions): ${perIntakeRedis.toFixed(0)} B`);
+  say();
+  const pageOk = a.toPage.n > 0 && a.toPage.p99 < 250 && a.pagesMissing === 0;
+  say(`targets: p99 within 1.5× floor: ${ratio <= 1.5 ? 'met' : 'NOT met'}; confirm → page p99 under 250 ms: ${pageOk ? 'met' : 'NOT met'}; ${openIntakes} open intakes held: ${held >= openIntakes ? 'met' : 'NOT met'}`);
+
+  await app.stop();
+  if (writeResults) writeResultsFile();
+}
+
+async function countSessions(p: string): Promise<{ total: number; active: number }> {
+  let cursor = '0';
+  let total = 0;
+  let active = 0;
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', `${p}{ns:session}:doc:*`, 'COUNT', 1000);
+    cursor = next;
+    if (!keys.length) continue;
+    const pipe = admin.pipeline();
+    for (const k of keys) pipe.hget(k, 'd');
+    for (const [, d] of (await pipe.exec()) ?? []) {
+      total += 1;
+      if (typeof d === 'string' && (JSON.parse(d) as { status?: string }).status === 'active') active += 1;
+    }
+  } while (cursor !== '0');
+  return { total, active };
+}
+
+async function prefixBytes(p: string): Promise<{ keys: number; bytes: number }> {
+  let cursor = '0';
+  let keys = 0;
+  let bytes = 0;
+  do {
+    const [next, found] = await admin.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 1000);
+    cursor = next;
+    if (!found.length) continue;
+    const pipe = admin.pipeline();
+    for (const k of found) pipe.call('MEMORY', 'USAGE', k);
+    for (const [, n] of (await pipe.exec()) ?? []) bytes += Number(n ?? 0);
+    keys += found.length;
+  } while (cursor !== '0');
+  return { keys, bytes };
+}
+
+function writeResultsFile(): void {
+  const text = [
+    '# Benchmark results',
+    '',
+    'The last run of `npm run bench` (see docs/performance.md for what each figure means and how to run it).',
+    '',
+    '```',
+    ...lines,
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), text);
+}
+
+const finish = async (code: number) => {
+  const removed = await cleanupPrefix(admin, prefix).catch(() => 0);
+  process.stdout.write(`(cleaned up ${removed} bench keys under ${prefix})\n`);
+  admin.disconnect();
+  await Promise.race([send({ cmd: 'exit' }).catch(() => null), new Promise((r) => setTimeout(r, 2000))]);
+  await worker.terminate();
+  process.exit(code);
+};
+
+main().then(
+  () => finish(0),
+  (err: unknown) => {
+    process.stderr.write(`Benchmark failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    void finish(1);
+  },
+);
