@@ -163,10 +163,9 @@ export function decide(answers: Answers, rules: RuleSet): Decision {
       return;
     }
     if (e.forced) return;
-    if (rank(m.level) < rank(e.level)) {
-      e.level = m.level;
-      e.reason = m.reason;
-    }
+    // The reason shown is the one behind the highest level, and among equals the most urgent.
+    if (rank(m.level) < rank(e.level) || (m.level === e.level && tRank(m.timing) < tRank(e.timing))) e.reason = m.reason;
+    if (rank(m.level) < rank(e.level)) e.level = m.level;
     if (tRank(m.timing) < tRank(e.timing)) e.timing = m.timing;
     if (!e.rules.includes(m.rule)) e.rules.push(m.rule);
     for (const s of m.sources) if (!e.sources.includes(s)) e.sources.push(s);
