@@ -91,6 +91,16 @@ describe('B. clinical', () => {
     check({ ...adult, head_injury: 'yes', head_injury_red_flags: 'yes' }, { ambulance: 'required' }, 'B2');
     check({ ...adult, head_injury: 'yes', head_injury_red_flags: 'unknown' }, { ambulance: 'conditional' }, 'B2');
   });
+  it('head injury without blood thinners or red flags: GP or 111 advice and observations, no ambulance', () => {
+    const d = check({ ...adult, head_injury: 'yes', anticoag_or_antiplatelet: 'no', injury: 'minor' }, { ambulance: 'not_needed', gp_or_health: 'recommended' }, 'B2-no-red-flags');
+    expect(d.advice.join(' ')).toMatch(/Call 999 if they get drowsy/);
+  });
+  it('conditional escalations carry the timing that applies once they become required', () => {
+    const d = run({ ...adult, head_injury: 'yes', anticoag_or_antiplatelet: 'yes' });
+    expect(get(d, 'cqc_notification')?.timing).toBe('without_delay_statutory');
+    expect(get(d, 'riddor')?.timing).toBe('riddor_10d');
+    expect(get(d, 'duty_of_candour')?.timing).toBe('candour_asap');
+  });
   it('B3 injury needing assessment: GP or 111 within hours', () => {
     const d = check({ ...adult, injury: 'needs_assessment' }, { gp_or_health: 'required' }, 'B3');
     expect(get(d, 'gp_or_health')?.timing).toBe('urgent_hours');
@@ -411,6 +421,10 @@ describe('section 3: family and next of kin', () => {
   it('lacks capacity, serious event, no LPA: family recommended (best interests)', () => {
     check({ ...adult, capacity: 'lacks', injury: 'serious_confirmed' }, { family_nok: 'recommended' }, 'FAM-lacks-capacity');
   });
+  it('has capacity, serious event: family only with their agreement (recommended)', () => {
+    const d = check({ ...adult, capacity: 'has', injury: 'serious_confirmed', during_regulated_activity: 'yes' }, { family_nok: 'recommended' }, 'FAM-has-capacity');
+    expect(get(d, 'family_nok')?.reason).toMatch(/only if they agree/);
+  });
   it('has capacity and refuses: family not told', () => {
     check({ ...adult, head_injury: 'yes', anticoag_or_antiplatelet: 'yes', capacity: 'has', consent: 'refused' }, { family_nok: 'not_needed', ambulance: 'required' });
   });
@@ -480,6 +494,10 @@ describe('"not sure" answers never take the less protective branch', () => {
 });
 
 describe('merging, status and advice', () => {
+  it('shows the reason of the most urgent output among equal levels', () => {
+    const d = run({ ...abuse, abuse_category: ['physical'], alleged_source: 'staff_or_volunteer' });
+    expect(get(d, 'oncall_manager')?.reason).toMatch(/decide now/);
+  });
   it('keeps the highest level and earliest timing per code, with every rule id', () => {
     const d = run({ ...abuse, abuse_category: ['physical'], alleged_source: 'staff_or_volunteer', immediate_life_risk: 'yes' });
     const m = get(d, 'oncall_manager')!;
