@@ -6,7 +6,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
-import { LoopbackConnector, cardAction, cardProblems, personalMessage, teamsUser } from '../helpers/teams.js';
+import { LoopbackConnector, cardAction, cardProblems, channelMention, personalMessage, teamsUser } from '../helpers/teams.js';
 import { ESCALATIONS, TeamsE2E, type Answers, type Sent } from './teams-driver.js';
 
 const REPORTER = teamsUser('00000000-0000-0000-0000-00000000b001', 'Alex Kim');
@@ -278,6 +278,26 @@ describe('Teams end to end: around the seed examples', () => {
     expect(e.dm(ONCALL)).toEqual([]);
     expectValidCards(e);
   }, 90_000);
+
+  it('a mention in the escalations channel moves the report to the private chat; "help" answers there', async () => {
+    const e = await boot();
+    await installAll(e);
+    const mention = channelMention(e.url, REPORTER, 'Mrs P. fell in the lounge', ESCALATIONS);
+    await e.post(mention);
+    const inChannel = e.messages({ conversation: `${ESCALATIONS};messageid=${mention.id}` });
+    expect(inChannel.map((m) => m.all)).toEqual(["I've sent you a private chat message. Please don't share details here."]);
+    const first = e.latestQuestion(REPORTER)!;
+    expect(first.stepId).toBe('life');
+    // Nothing the reporter wrote in the channel was taken as the narrative or repeated anywhere.
+    for (const m of e.messages()) expect(m.all).not.toContain('lounge');
+
+    const from = e.connector.calls.length;
+    await e.type(REPORTER, 'help');
+    const help = e.dm(REPORTER, { from });
+    expect(help).toHaveLength(1);
+    expect(help[0]!.all.length).toBeGreaterThan(0);
+    expectValidCards(e);
+  }, 60_000);
 
   it('retried activities and double clicks change nothing', async () => {
     const e = await boot();
