@@ -1,8 +1,12 @@
 // Escaping of user-written text for Adaptive Card markdown (TextBlock and FactSet text), so a
 // reporter's words can never become links, formatting, lists, headings or @mentions in Teams.
 
-/** Characters that start or close markdown (and HTML-like) constructs anywhere in a line. */
-const INLINE = /[\\`*_[\]()<>~|&!{}]/g;
+/**
+ * Characters that start or close a construct anywhere in a line: emphasis (`*`, `_`, `~`), code,
+ * links (`[`, `]`, `(`, `)`), `<at>` mentions (`<`, `>`) and the card's `{{DATE()}}`/`{{TIME()}}`
+ * functions (`{`, `}`). Other punctuation is left alone so ordinary text reads normally.
+ */
+const INLINE = /[\\`*_[\]()<>~{}]/g;
 
 /**
  * Escape `text` for Adaptive Card markdown: backslash-escapes inline markdown characters and the

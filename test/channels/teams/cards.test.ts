@@ -167,7 +167,8 @@ describe('Teams cards: user text is escaped', () => {
     expect(escapeMarkdown('<at>Alex</at>')).toBe('\\<at\\>Alex\\</at\\>');
     expect(escapeMarkdown('# Title\n- item\n12. step\n  + plus')).toBe('\\# Title\n\\- item\n12\\. step\n  \\+ plus');
     expect(escapeMarkdown('a\\b')).toBe('a\\\\b');
-    expect(escapeMarkdown('Fell at 3.15pm - no injury')).toBe('Fell at 3.15pm - no injury');
+    expect(escapeMarkdown('Fell at 3.15pm - no injury!')).toBe('Fell at 3.15pm - no injury!');
+    expect(escapeMarkdown('{{DATE(2026-01-01T00:00:00Z, SHORT)}}')).toBe('\\{\\{DATE\\(2026-01-01T00:00:00Z, SHORT\\)\\}\\}');
   });
 
   it('no user text reaches the card unescaped, and it cannot create a mention', () => {
