@@ -1,0 +1,105 @@
+// Support for the fault and scale-out tests: run the real app as a child process (`src/main.ts`,
+// configured only by environment, as in production), read what it posted from the fake Slack
+// API, and wait (bounded) for things to happen. No timed assertions: waits only bound a test.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asQuestion, dmOf, ORG_FILE, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
+import { testRedisUrl } from '../helpers/redis.js';
+import { BOT_TOKEN, SIGNING_SECRET, type FakeSlackApi } from '../helpers/slack.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const REPORTER = 'UREPORTER1';
+export const ONCALL = 'UONCALL01'; // tier 1 at every hour in the example organisation
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `find` until it returns something (bounded); throws naming `what` on time-out. */
+export async function waitFor<T>(what: string, find: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await find();
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** Environment for the app configured for Slack over HTTP against `apiUrl`. */
+export function slackEnv(apiUrl: string, prefix: string, redisUrl = testRedisUrl()): Record<string, string> {
+  return {
+    CHANNELS: 'slack',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ESCALATION_ORG_FILE: ORG_FILE,
+  };
+}
+
+export interface ChildApp {
+  proc: ChildProcess;
+  port: number;
+  eventsUrl: string;
+  /** Every stdout line (pino JSON) so far. */
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+/** Start `npx tsx src/main.ts` (as `node --import tsx`) with `env`; resolves once it listens. */
+export async function spawnApp(env: Record<string, string>): Promise<ChildApp> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let errText = '';
+  let buffered = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        const m = /"port":(\d+)/.exec(line);
+        if (m && line.includes('listening')) resolve(Number(m[1]));
+      }
+    });
+    proc.stderr!.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
+    void exited.then((code) => reject(new Error(`app exited (${code}) before listening: ${errText.slice(0, 500)}`)));
+    setTimeout(() => reject(new Error(`app did not start in time: ${errText.slice(0, 500)}`)), 25_000).unref();
+  });
+  return { proc, port, eventsUrl: `http://127.0.0.1:${port}/slack/events`, lines, exited };
+}
+
+/** Messages posted (not updated) to `channel` from call index `from`. */
+export function posted(api: FakeSlackApi, channel: string, from = 0): Posted[] {
+  return api.calls
+    .map((c, i) => ({ c, i }))
+    .filter(({ c, i }) => i >= from && c.status === 200 && c.method === 'chat.postMessage' && c.params.channel === channel)
+    .map(({ c, i }) => toPosted(c, i));
+}
+
+/** The newest question in `user`'s DM posted at or after call index `from`. */
+export function latestQuestion(api: FakeSlackApi, user: string, from = 0): Question | null {
+  const msgs = posted(api, dmOf(user), from);
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const q = asQuestion(msgs[i]!);
+    if (q) return q;
+  }
+  return null;
+}
+
+/** Wait for a question in `user`'s DM at or after `from`. */
+export const nextQuestion = (api: FakeSlackApi, user: string, from: number, what = 'the next question') =>
+  waitFor(what, () => latestQuestion(api, user, from));
+
+/** Pages (messages with an Acknowledge button) in `user`'s DM. */
+export const pagesTo = (api: FakeSlackApi, user: string) =>
+  posted(api, dmOf(user)).filter((m) => m.buttons.some((b) => b.action_id.startsWith('ack')));
