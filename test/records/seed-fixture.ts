@@ -45,5 +45,23 @@ export async function runBruising(store?: Store): Promise<{ h: TerminalHarness; 
   const ref = await h.lastRef();
   await h.type(`/ack ${ref}`);
   await h.type(`/notify ${ref} safeguarding_adults Northshire duty desk | SG-2026-0117`);
+  await h.type(`/decline ${ref} police_101 Spoke to the police non-emergency line: no crime to report yet, safeguarding leads`);
   return { h, ref };
+}
+
+/**
+ * Events the lead's code will append soon (consent and capacity, an action, closing, the learning
+ * review), added straight to the log so the evidence pack shows every section.
+ */
+export async function appendLaterEvents(store: Store, ref: string, at: (minutes: number) => Date): Promise<void> {
+  await store.append(ref, 'consent_capacity', { capacity: 'lacks', consent: 'not_applicable', lawfulBasis: 'best_interests', by: 'sam-okafor' }, at(30));
+  await store.append(ref, 'action_added', { id: 'A1', what: 'Body map and photos by the nurse', owner: 'sam-okafor', due: at(240).toISOString(), agency: null }, at(31));
+  await store.append(ref, 'action_completed', { id: 'A1', note: 'Body map on file', by: 'sam-okafor' }, at(90));
+  await store.append(ref, 'closed', { by: 'sam-okafor' }, at(2000));
+  await store.append(
+    ref,
+    'learning_review',
+    { answers: { delay: 'No delay', communication_gap: 'Night staff had not passed on a fall', unclear_threshold: 'No', changes: 'Handover sheet now asks about falls' } },
+    at(2001),
+  );
 }
