@@ -94,7 +94,7 @@ export class TeamsBot {
     await this.remember(a);
     const reachable = (await this.d.refs.user(user.id)) !== null || (await this.openPersonalChat(a));
     // A retried activity must not post the channel reply twice.
-    if (await this.d.store.dedupe(`teams:mention-reply:${a.id}`, 86_400)) {
+    if (!a.id || (await this.d.store.dedupe(`teams:mention-reply:${a.id}`, 86_400))) {
       await ctx.sendActivity(textActivity(reachable ? TEXT.movedToChat : TEXT.openChat));
     }
     if (reachable) await this.forward(ctx, { type: 'start', user, dedupeId: a.id });
@@ -117,7 +117,8 @@ export class TeamsBot {
       data,
       cardActivityId: a.replyToId,
       conversationId: a.conversation.id,
-      dedupeId: `${a.id}:${user.id}:${verb}`,
+      // Without an activity id there is nothing to recognise a retry by: no dedupe rather than one shared key.
+      dedupeId: a.id ? `${a.id}:${user.id}:${verb}` : '',
       now: this.d.now(),
       timeZone: validZone(a.localTimezone) ?? this.d.timeZone,
     });

@@ -28,7 +28,7 @@ const CHECK_AGAIN = 'That button is out of date. Please try again from the lates
 export function parseCardAction(c: ActionContext): ParsedAction {
   const value = typeof c.data.value === 'string' ? c.data.value : undefined;
   if (value === undefined) return { ok: false, message: CHECK_AGAIN };
-  const base = { user: c.user, dedupeId: c.dedupeId };
+  const base = c.dedupeId ? { user: c.user, dedupeId: c.dedupeId } : { user: c.user };
 
   switch (c.verb) {
     case 'choice': {
