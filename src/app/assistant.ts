@@ -18,10 +18,13 @@ import {
   markNotNotifying,
   pageNeeded,
 } from '../core/incident.js';
+import { applyCommand, commissionerDraft, follow, needsStaffSupport, type FollowContext } from '../core/follow-through.js';
+import { isManagerCommand, parseManagerCommand } from '../core/manager-commands.js';
+import { parseLocalDateTime } from '../core/calendar.js';
 import { answeredMessage, CODE_LABELS, decisionMessage, offerMessage, questionMessage, sayMessage } from '../core/messages.js';
 import { can, personForUser } from '../core/people.js';
 import { onCallAt } from '../core/rota.js';
-import type { EscalationCode, Inbound, Incident, MessageRef, OutMessage, UserRef } from '../core/types.js';
+import type { EscalationCode, Inbound, Incident, ManagerCommand, MessageRef, OutMessage, UserRef } from '../core/types.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
 import type { Scheduler } from '../scheduler/port.js';
 import type { AppContext } from './context.js';
@@ -73,6 +76,8 @@ export class Assistant implements AssistantPort {
           return await this.notified(event);
         case 'not_notifying':
           return await this.notNotifying(event);
+        case 'manage':
+          return await this.manage(event.user, event.command);
       }
     } catch (err) {
       await this.failed(event.user, err);
@@ -142,6 +147,12 @@ export class Assistant implements AssistantPort {
   private async message(user: UserRef, text: string): Promise<void> {
     const existing = await this.loadSession(user);
     if (!existing || existing.session.status !== 'active') {
+      // A manager's typed command ("notify RH-2026-0042 police_101 PC Smith | CAD 1234") works in any chat.
+      if (isManagerCommand(text)) {
+        const parsed = parseManagerCommand(text, user);
+        if ('error' in parsed) return this.refuse(user, parsed.error);
+        return this.handle(parsed);
+      }
       await this.send(user, offerMessage());
       return;
     }
@@ -217,6 +228,15 @@ export class Assistant implements AssistantPort {
       ? 'I have paged the on-call manager. They will be in touch. If nobody answers in time, I will tell you who to phone.'
       : 'No page is needed. The registered manager will pick this up in normal hours.';
     await this.send(session.user, decisionMessage(inc, this.org.timezone, note));
+    if (needsStaffSupport(inc)) {
+      await this.send(session.user, sayMessage(`Thank you for reporting this. It can be hard to deal with. ${this.org.staffSupport}`));
+      const updated = await this.incidents.update(inc.ref, (i) => {
+        if (follow(i).support?.offeredAt) return false;
+        follow(i).support = { ...(follow(i).support ?? {}), offeredAt: this.ctx.now().toISOString() };
+        return true;
+      });
+      if (updated) await this.incidents.changed(updated, 'support_offered', { to: 'reporter' }, 'Support offered to the reporter.');
+    }
   }
 
   private async scheduleIdle(session: Session): Promise<void> {
@@ -286,6 +306,48 @@ export class Assistant implements AssistantPort {
       `Decided not to notify ${CODE_LABELS[e.code]} (${person.name}): ${e.reason}`);
   }
 
+  private async manage(user: UserRef, cmd: ManagerCommand): Promise<void> {
+    const person = personForUser(this.org, user);
+    const inc0 = await this.incidents.get(cmd.ref);
+    if (!inc0) return this.refuse(user, `I cannot find incident ${cmd.ref}.`);
+    const isOwnerOfAction = cmd.verb === 'done' && inc0.follow?.actions.some((a) => a.id === cmd.actionId && a.owner === person?.id);
+    const needed: RoleAction = cmd.verb === 'close' ? 'close' : cmd.verb === 'handover' ? 'acknowledge' : 'act_on_escalation';
+    if (!person || (!isOwnerOfAction && !can(this.org, user, needed)))
+      return this.refuse(user, cmd.verb === 'close' ? 'Only managers can close an incident.' : 'Only managers and safeguarding leads can record this.');
+    const service = this.org.services.find((s) => s.id === inc0.serviceId);
+    if (cmd.verb === 'commissioner') {
+      const draft = commissionerDraft(inc0, {
+        orgName: this.org.name,
+        serviceName: service?.name ?? inc0.serviceId,
+        commissioner: service?.commissioner ?? 'the commissioner',
+        timeZone: this.org.timezone,
+        names: this.org.privacy.commissionerUpdateNames,
+      });
+      const inc = await this.incidents.update(cmd.ref, (i) => {
+        follow(i).commissioner = { ...(follow(i).commissioner ?? {}), draft, draftedAt: this.ctx.now().toISOString() };
+        i.updatedAt = this.ctx.now().toISOString();
+        return true;
+      });
+      if (inc) await this.incidents.changed(inc, 'commissioner_update', { drafted: true, by: person.id }, `Commissioner update drafted by ${person.name}.`);
+      await this.send(user, { kind: 'say', text: `Draft update for the commissioner. Check it, send it, then type: sent ${cmd.ref} HOW\n\n${draft}`, blocks: [{ type: 'heading', text: `Commissioner update: ${cmd.ref}` }, { type: 'text', text: draft }, { type: 'text', text: `When sent, type: sent ${cmd.ref} HOW (e.g. email to the contracts team)`, emphasis: 'muted' }] });
+      return;
+    }
+    let problem: string | null = null;
+    const fctx: FollowContext = {
+      now: this.ctx.now(),
+      by: person.id,
+      parseLocal: (text, time) => parseLocalDateTime(text, time, this.org.timezone),
+      personExists: (id) => this.org.people.some((p) => p.id === id),
+    };
+    const inc = await this.incidents.update(cmd.ref, (i) => {
+      problem = applyCommand(i, cmd, fctx);
+      return problem === null;
+    });
+    if (!inc) return this.refuse(user, problem ?? `I cannot change ${cmd.ref} right now.`);
+    await this.incidents.followed(inc, cmd, person.id);
+    await this.refuse(user, confirmation(cmd));
+  }
+
   // ---------------------------------------------------------------------------
   // AssistantPort queries
 
@@ -334,6 +396,32 @@ export class Assistant implements AssistantPort {
   /** Threshold keys the rule engine knows. */
   thresholdAnswers(session: Session) {
     return thresholdAnswers(session, this.ctx.thresholdKeys);
+  }
+}
+
+/** What the manager reads after a follow-through command worked. */
+function confirmation(cmd: ManagerCommand): string {
+  switch (cmd.verb) {
+    case 'response':
+      return `Recorded the ${CODE_LABELS[cmd.code]} response on ${cmd.ref}.`;
+    case 'action':
+      return `Action added to ${cmd.ref}. I will remind the owner before it is due.`;
+    case 'done':
+      return `Action ${cmd.actionId} on ${cmd.ref} marked done.`;
+    case 'drop':
+      return `Action ${cmd.actionId} on ${cmd.ref} recorded as not going ahead.`;
+    case 'debrief':
+      return `Debrief recorded on ${cmd.ref}.`;
+    case 'sent':
+      return `Commissioner update recorded as sent for ${cmd.ref}.`;
+    case 'handover':
+      return `${cmd.ref} handed over. They have been told.`;
+    case 'close':
+      return `${cmd.ref} is closed. Please complete the learning review: review ${cmd.ref} ANY DELAY | COMMUNICATION GAP | UNCLEAR THRESHOLD | WHAT CHANGES`;
+    case 'review':
+      return `Learning review recorded for ${cmd.ref}. Thank you.`;
+    case 'commissioner':
+      return '';
   }
 }
 

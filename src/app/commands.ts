@@ -4,6 +4,7 @@
 import type { ChatCommand } from '../channels/port.js';
 import { CODE_LABELS, localTime } from '../core/messages.js';
 import { can, unreachable } from '../core/people.js';
+import { overdueActions } from '../core/follow-through.js';
 import { whoIsOnCall } from '../core/rota.js';
 import type { Block, Incident, OutMessage, UserRef } from '../core/types.js';
 import type { AppContext } from './context.js';
@@ -36,10 +37,13 @@ export async function commandReply(ctx: AppContext, repo: IncidentRepo, user: Us
     const open = await repo.open();
     const mine = can(org, user, 'see_all') ? open : open.filter((i) => i.reporter.platform === user.platform && i.reporter.id === user.id);
     const now = ctx.now();
-    const overdue = (i: Incident) => i.escalations.filter((e) => e.itemStatus === 'open' && e.status !== 'done' && e.level === 'required' && e.dueAt && new Date(e.dueAt) < now);
+    const overdue = (i: Incident) => [
+      ...i.escalations.filter((e) => e.itemStatus === 'open' && e.status !== 'done' && e.level === 'required' && e.dueAt && new Date(e.dueAt) < now).map((e) => CODE_LABELS[e.code]),
+      ...overdueActions(i, now).map((a) => `action ${a.id}`),
+    ];
     mine.sort((a, b) => overdue(b).length - overdue(a).length || a.createdAt.localeCompare(b.createdAt));
     const lines = mine.map((i) => {
-      const late = overdue(i).map((e) => CODE_LABELS[e.code]);
+      const late = overdue(i);
       const openCount = i.escalations.filter((e) => e.level === 'required' && e.itemStatus === 'open' && e.status !== 'done').length;
       const service = org.services.find((s) => s.id === i.serviceId)?.name ?? i.serviceId;
       return `${i.ref} · ${service} · ${i.subject || '-'} · ${openCount} open${late.length ? ` · OVERDUE: ${late.join(', ')}` : ''}`;

@@ -67,7 +67,7 @@ export function createApp(o: AppOptions): App {
   const scheduler =
     o.scheduler ??
     (cfg.redisUrl
-      ? new BullMQScheduler({ url: cfg.redisUrl, prefix: `{${cfg.redisPrefix.replace(/:+$/, "")}}`, onError: onJobError })
+      ? new BullMQScheduler({ url: cfg.redisUrl, prefix: `{${cfg.redisPrefix.replace(/:+$/, '')}}`, onError: onJobError, now: () => now().getTime() })
       : new MemoryScheduler({ mode: 'timers', onError: onJobError, backoffMs: 500 }));
 
   const metrics = createMetrics();

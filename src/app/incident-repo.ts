@@ -5,10 +5,11 @@ import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { dueAt } from '../core/calendar.js';
 import { completeIncident, createIncident, incidentRef, pageNeeded, type DueAt } from '../core/incident.js';
+import { needsStaffSupport } from '../core/follow-through.js';
 import type { Session } from '../core/intake/session.js';
-import { CODE_LABELS } from '../core/messages.js';
+import { CODE_LABELS, localTime } from '../core/messages.js';
 import { onCallAt } from '../core/rota.js';
-import type { Incident } from '../core/types.js';
+import type { Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
 
 export const INCIDENT_NS = 'incident';
@@ -120,6 +121,7 @@ export class IncidentRepo {
       narrative: session.fields.narrative ?? null,
       flags: session.flags,
       challenged: session.challenged,
+      resolutions: session.resolutions ?? [],
     });
     await this.ctx.store.append(ref, 'decision', {
       escalations: decision.escalations.map((e) => ({ code: e.code, level: e.level, timing: e.timing, rules: e.rules, reason: e.reason, status: e.status })),
@@ -153,6 +155,10 @@ export class IncidentRepo {
     const name = this.ctx.org.people.find((p) => p.id === personId)?.name ?? personId;
     await this.changed(inc, 'acknowledged', { by: personId }, `Acknowledged by ${name}.`);
     await this.schedule('pages-acknowledged', inc.ref, `pages-ack:${inc.ref}`);
+    if (inc.follow?.support?.offeredAt || needsStaffSupport(inc)) {
+      await this.schedule('debrief-reminder', inc.ref, `debrief:${inc.ref}:now`, { personId });
+      await this.schedule('debrief-reminder', inc.ref, `debrief:${inc.ref}:later`, { personId }, new Date(this.ctx.now().getTime() + 24 * 3600_000));
+    }
     const first = inc.paging.firstPagedAt;
     if (first) this.ctx.metrics?.ackSeconds.observe((this.ctx.now().getTime() - new Date(first).getTime()) / 1000);
     // Deadlines: remind the manager who owns it before and at each deadline.
@@ -168,6 +174,56 @@ export class IncidentRepo {
       const before = new Date(due.getTime() - Math.min(60 * 60_000, (due.getTime() - this.ctx.now().getTime()) / 2));
       if (before > this.ctx.now()) await this.schedule('reminder', inc.ref, `reminder:${inc.ref}:${e.code}:before`, { code: e.code, stage: 'before' }, before);
       await this.schedule('reminder', inc.ref, `reminder:${inc.ref}:${e.code}:due`, { code: e.code, stage: 'due' }, due);
+    }
+  }
+
+  /** After a follow-through command: the event, the record, the timeline and any reminders. */
+  async followed(inc: Incident, cmd: ManagerCommand, by: string): Promise<void> {
+    const name = (id: string) => this.ctx.org.people.find((p) => p.id === id)?.name ?? id;
+    const f = inc.follow!;
+    switch (cmd.verb) {
+      case 'response': {
+        const r = f.responses[f.responses.length - 1]!;
+        await this.changed(inc, 'agency_response', { ...r }, `${CODE_LABELS[r.code]} response: ${r.response.replace(/_/g, ' ')}${r.reference ? `, ref ${r.reference}` : ''}.`);
+        return;
+      }
+      case 'action': {
+        const a = f.actions[f.actions.length - 1]!;
+        await this.changed(inc, 'action_added', { ...a }, `Action ${a.id} agreed: owner ${name(a.owner)}, due ${localTime(a.dueAt, this.ctx.org.timezone)}.`);
+        const due = new Date(a.dueAt);
+        const lead = Math.min(24 * 3600_000, Math.max(0, (due.getTime() - this.ctx.now().getTime()) / 2));
+        const before = new Date(due.getTime() - lead);
+        if (before > this.ctx.now()) await this.schedule('action-reminder', inc.ref, `action:${inc.ref}:${a.id}:before`, { actionId: a.id, stage: 'before' }, before);
+        await this.schedule('action-reminder', inc.ref, `action:${inc.ref}:${a.id}:due`, { actionId: a.id, stage: 'due' }, due);
+        return;
+      }
+      case 'done':
+      case 'drop': {
+        const a = f.actions.find((x) => x.id === cmd.actionId)!;
+        await this.changed(inc, cmd.verb === 'done' ? 'action_completed' : 'action_dropped', { id: a.id, note: a.note ?? '', by }, `Action ${a.id} ${cmd.verb === 'done' ? 'done' : 'not going ahead'} (${name(by)}).`);
+        return;
+      }
+      case 'debrief':
+        await this.changed(inc, 'debrief_recorded', { by, at: f.support?.debriefAt ?? null }, `Staff debrief recorded by ${name(by)}.`);
+        return;
+      case 'sent':
+        await this.changed(inc, 'commissioner_update', { sent: true, how: f.commissioner?.how ?? '', by }, `Commissioner update sent (${f.commissioner?.how}).`);
+        return;
+      case 'handover': {
+        const h = f.handovers![f.handovers!.length - 1]!;
+        await this.changed(inc, 'handover', { ...h }, `Handed over from ${h.from ? name(h.from) : 'nobody'} to ${name(h.to)} by ${name(by)}.`);
+        await this.schedule('handover-notice', inc.ref, `handover:${inc.ref}:${h.at}`, { to: h.to });
+        return;
+      }
+      case 'close':
+        await this.ctx.store.del(OPEN_NS, inc.ref);
+        await this.changed(inc, 'closed', { by }, `Closed by ${name(by)}.`);
+        return;
+      case 'review':
+        await this.changed(inc, 'learning_review', { ...f.review }, `Learning review recorded by ${name(by)}.`);
+        return;
+      case 'commissioner':
+        return;
     }
   }
 

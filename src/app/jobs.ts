@@ -44,6 +44,12 @@ export class JobRunner {
           return await this.reminder(ref, job.data['code'] as EscalationCode, job.data['stage'] === 'before' ? 'before' : 'due');
         case 'recheck':
           return await this.recheck(ref, job.data['code'] as EscalationCode);
+        case 'action-reminder':
+          return await this.actionReminder(ref, String(job.data['actionId']), job.data['stage'] === 'before' ? 'before' : 'due');
+        case 'debrief-reminder':
+          return await this.debriefReminder(ref, String(job.data['personId']));
+        case 'handover-notice':
+          return await this.handoverNotice(ref, String(job.data['to']));
         case 'intake-idle':
           return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : 'remind');
         default:
@@ -204,6 +210,7 @@ export class JobRunner {
       timeZone: this.ctx.org.timezone,
       now: this.ctx.now(),
       ownerName: this.personName(inc.paging.owner ?? inc.paging.acknowledgedBy),
+      nameOf: (id) => this.personName(id),
     });
   }
 
@@ -266,5 +273,41 @@ export class JobRunner {
     const text = `Re-check ${ref}: ${CODE_LABELS[code]} becomes required ${item.condition ? `if ${item.condition}` : 'if things have changed'}. Record it as notified, or record why not.`;
     for (const u of await this.reach(inc.paging.owner)) await this.ctx.channels[u.platform]!.sendDirect(u, sayMessage(text));
     await this.ctx.store.append(ref, 'recheck_prompted', { code });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Follow-through
+
+  private async dm(personId: string, msg: OutMessage): Promise<boolean> {
+    const targets = await this.reach(personId);
+    for (const u of targets) await this.ctx.channels[u.platform]!.sendDirect(u, msg);
+    return targets.length > 0;
+  }
+
+  private async actionReminder(ref: string, actionId: string, stage: 'before' | 'due'): Promise<void> {
+    const inc = await this.repo.get(ref);
+    const action = inc?.follow?.actions.find((a) => a.id === actionId);
+    if (!inc || !action || action.status !== 'open') return;
+    const when = localTime(action.dueAt, this.ctx.org.timezone);
+    const text =
+      stage === 'before'
+        ? `Reminder: action ${action.id} on ${ref} is due by ${when}: ${action.what}. When it is done, type: done ${ref} ${action.id} NOTE`
+        : `Overdue: action ${action.id} on ${ref} was due at ${when}: ${action.what}. Type: done ${ref} ${action.id} NOTE, or drop ${ref} ${action.id} REASON`;
+    await this.dm(action.owner, sayMessage(text, stage === 'due' ? 'urgent' : undefined));
+    if (stage === 'due') await this.repo.changed(inc, 'action_overdue', { id: action.id }, `Action ${action.id} is overdue.`);
+  }
+
+  private async debriefReminder(ref: string, personId: string): Promise<void> {
+    const inc = await this.repo.get(ref);
+    if (!inc || inc.follow?.support?.debriefAt) return;
+    await this.dm(personId, sayMessage(`Please arrange a debrief for the staff involved in ${ref}. When it has happened, type: debrief ${ref} NOTE`));
+    await this.ctx.store.append(ref, 'debrief_reminder', { to: personId });
+  }
+
+  private async handoverNotice(ref: string, to: string): Promise<void> {
+    const inc = await this.repo.get(ref);
+    if (!inc || inc.paging.owner !== to) return;
+    await this.dm(to, { ...pageMessage(inc, { serviceName: this.serviceName(inc), timeZone: this.ctx.org.timezone, reporterName: inc.reporter.name ?? 'a member of staff', emergency: false, tier: 1 }), actions: [] });
+    await this.dm(to, sayMessage(`${ref} has been handed over to you. The record in the escalations channel shows what is still open.`));
   }
 }

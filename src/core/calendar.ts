@@ -158,3 +158,16 @@ function calendarDaysLater(from: Date, n: number, timezone: string): Date {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/**
+ * "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (also "YYYY-MM-DDTHH:MM") typed in chat, read in the
+ * organisation's time zone; the time defaults to `defaultTime`. Null when it is not a real date.
+ */
+export function parseLocalDateTime(text: string, defaultTime: string, timezone: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T]([01]\d|2[0-3])[:.]([0-5]\d))?$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d] = m[1]!.split('-').map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) return null;
+  return localInstant(m[1]!, m[2] ? `${m[2]}:${m[3]}` : defaultTime, timezone);
+}

@@ -163,12 +163,12 @@ function statusLabel(e: EscalationItem, timeZone: string, now: Date): string {
     return `Notified ${localTime(e.notified.at, timeZone)} (${e.notified.who}${e.notified.reference ? `, ref ${e.notified.reference}` : ''})`;
   if (e.itemStatus === 'not_notifying' && e.notNotifying) return `Decided not to notify: ${e.notNotifying.reason}`;
   if (e.itemStatus === 'done' || e.status === 'done') return 'Done before the report';
-  if (e.dueAt && new Date(e.dueAt) < now) return `OVERDUE since ${localTime(e.dueAt, timeZone)}`;
+  if (e.dueAt && new Date(e.dueAt) <= now) return `OVERDUE since ${localTime(e.dueAt, timeZone)}`;
   return e.dueAt ? `Open, due ${localTime(e.dueAt, timeZone)}` : 'Open';
 }
 
 /** The escalation record in the escalations channel: minimal, no narrative, initials only. */
-export function recordMessage(inc: Incident, ctx: { serviceName: string; timeZone: string; now: Date; ownerName?: string }): OutMessage {
+export function recordMessage(inc: Incident, ctx: { serviceName: string; timeZone: string; now: Date; ownerName?: string; nameOf?: (id: string) => string }): OutMessage {
   const items = inc.escalations.filter((e) => e.level !== 'not_needed');
   const paging =
     inc.paging.state === 'acknowledged'
@@ -202,8 +202,28 @@ export function recordMessage(inc: Incident, ctx: { serviceName: string; timeZon
       actions.push({ id: 'not_notify', label: `Not notifying: ${CODE_LABELS[e.code]}`.slice(0, 75), value });
     }
   }
+  blocks.push(...followThroughBlocks(inc, ctx.timeZone, ctx.now, ctx.nameOf ?? ((id) => id)));
   const text = `${inc.ref} · ${ctx.serviceName} · ${inc.subject} · ${paging}`;
   return { kind: 'record', text, blocks, actions };
+}
+
+function followThroughBlocks(inc: Incident, timeZone: string, now: Date, nameOf: (id: string) => string): Block[] {
+  const f = inc.follow;
+  if (!f) return [];
+  const lines: string[] = [];
+  for (const r of f.responses)
+    lines.push(`${CODE_LABELS[r.code]} replied: ${r.response.replace(/_/g, ' ')}${r.reference ? `, ref ${r.reference}` : ''}${r.meetingAt ? `, meeting ${localTime(r.meetingAt, timeZone)}` : ''}`);
+  for (const a of f.actions) {
+    const late = a.status === 'open' && new Date(a.dueAt) <= now;
+    lines.push(`${late ? 'OVERDUE ' : ''}Action ${a.id} (${nameOf(a.owner)}, due ${localTime(a.dueAt, timeZone)}): ${a.status === 'open' ? 'open' : a.status}${a.agency ? ` · asked by ${CODE_LABELS[a.agency]}` : ''}`);
+  }
+  if (f.support?.offeredAt) lines.push(`Staff support offered${f.support.debriefAt ? `; debrief held ${localTime(f.support.debriefAt, timeZone)}` : '; debrief to arrange'}`);
+  if (f.commissioner?.sentAt) lines.push(`Commissioner updated ${localTime(f.commissioner.sentAt, timeZone)} (${f.commissioner.how})`);
+  else if (f.commissioner?.draftedAt) lines.push('Commissioner update drafted, not sent yet');
+  const h = f.handovers?.[f.handovers.length - 1];
+  if (h) lines.push(`Handed over to ${nameOf(h.to)} ${localTime(h.at, timeZone)}`);
+  if (f.closedAt) lines.push(`Closed ${localTime(f.closedAt, timeZone)} by ${nameOf(f.closedBy ?? '')}${f.review ? '; learning review done' : '; learning review due'}`);
+  return lines.length ? [{ type: 'text', text: 'Follow-through:' }, { type: 'list', items: lines }] : [];
 }
 
 /** The page to an on-call manager: summary, required escalations, Acknowledge. */

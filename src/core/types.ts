@@ -123,6 +123,49 @@ export interface PagingState {
   unreachable?: string[];
 }
 
+export const AGENCY_RESPONSES = ['accepted', 'advice_only', 'enquiry_opened', 'no_further_action', 'strategy_meeting'] as const;
+export type AgencyResponse = (typeof AGENCY_RESPONSES)[number];
+
+export interface AgencyResponseRecord {
+  code: EscalationCode;
+  response: AgencyResponse;
+  reference?: string;
+  summary?: string;
+  /** For a strategy meeting: when it is (ISO UTC). */
+  meetingAt?: string;
+  by: string;
+  at: string;
+}
+
+/** An action agreed with an agency or in a meeting. */
+export interface AgreedAction {
+  /** A1, A2, ... within the incident. */
+  id: string;
+  what: string;
+  /** Person id of the owner (organisation file). */
+  owner: string;
+  dueAt: string;
+  /** Which agency asked for it, if any. */
+  agency?: EscalationCode;
+  status: 'open' | 'done' | 'dropped';
+  addedBy: string;
+  addedAt: string;
+  note?: string;
+  closedBy?: string;
+  closedAt?: string;
+}
+
+export interface FollowThrough {
+  responses: AgencyResponseRecord[];
+  actions: AgreedAction[];
+  support?: { offeredAt?: string; debriefBy?: string; debriefAt?: string; debriefNote?: string };
+  commissioner?: { draftedAt?: string; draft?: string; sentAt?: string; how?: string; sentBy?: string };
+  review?: { by: string; at: string; delay: string; gap: string; threshold: string; change: string };
+  closedAt?: string;
+  closedBy?: string;
+  handovers?: Array<{ from?: string; to: string; by: string; at: string }>;
+}
+
 export interface Incident {
   ref: string;
   serviceId: string;
@@ -142,6 +185,8 @@ export interface Incident {
   paging: PagingState;
   /** Content hashes of the flow and rules the decision was made under. */
   versions: { flow: string; rules: string };
+  /** After the first notifications: responses, agreed actions, support, commissioner, closure. */
+  follow?: FollowThrough;
   /** Where the record and page messages live, per platform. */
   messages: { records?: Partial<Record<Platform, MessageRef>>; pages?: Record<string, MessageRef[]> };
 }
@@ -203,4 +248,18 @@ export type Inbound =
       reference?: string;
       dedupeId?: string;
     }
-  | { type: 'not_notifying'; user: UserRef; ref: string; code: EscalationCode; reason: string; dedupeId?: string };
+  | { type: 'not_notifying'; user: UserRef; ref: string; code: EscalationCode; reason: string; dedupeId?: string }
+  /** Follow-through, typed by a manager (see src/core/manager-commands.ts for the words). */
+  | { type: 'manage'; user: UserRef; command: ManagerCommand; dedupeId?: string };
+
+export type ManagerCommand =
+  | { verb: 'response'; ref: string; code: EscalationCode; response: AgencyResponse; reference?: string; summary?: string; meetingAt?: string }
+  | { verb: 'action'; ref: string; what: string; owner: string; due: string; agency?: EscalationCode }
+  | { verb: 'done'; ref: string; actionId: string; note: string }
+  | { verb: 'drop'; ref: string; actionId: string; reason: string }
+  | { verb: 'close'; ref: string }
+  | { verb: 'debrief'; ref: string; note?: string }
+  | { verb: 'commissioner'; ref: string }
+  | { verb: 'sent'; ref: string; how: string }
+  | { verb: 'handover'; ref: string; to: string }
+  | { verb: 'review'; ref: string; delay: string; gap: string; threshold: string; change: string };

@@ -42,6 +42,8 @@ export interface BullMQSchedulerOptions {
   keepFailed?: number;
   /** Told about failed attempts and worker errors (never log job data: it may be sensitive). */
   onError?: (err: unknown, job?: Job) => void;
+  /** The app's clock (epoch ms), so a job's delay is measured from the same "now" that set `at`. */
+  now?: () => number;
 }
 
 interface TimerData {
@@ -101,7 +103,7 @@ export class BullMQScheduler implements Scheduler {
 
   async schedule(job: Job): Promise<void> {
     if (this.stopped) throw new Error('Scheduler is stopped');
-    const delay = Math.max(0, job.at.getTime() - Date.now());
+    const delay = Math.max(0, job.at.getTime() - (this.options.now ?? Date.now)());
     try {
       await this.queue.add(
         job.kind,

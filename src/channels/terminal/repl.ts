@@ -4,16 +4,15 @@
 
 import { createInterface } from 'node:readline';
 import type { AssistantPort } from '../port.js';
-import { ESCALATION_CODES, type EscalationCode, type Inbound, type UserRef } from '../../core/types.js';
+import { MANAGER_HELP, parseManagerCommand } from '../../core/manager-commands.js';
+import type { UserRef } from '../../core/types.js';
 import type { Write } from './channel.js';
 
 export const TERMINAL_HELP = [
   'You are the reporter. Answer the questions; type "back" or "cancel" at any time.',
-  'Acting as a manager (the on-call manager by default):',
-  '  /ack REF                          acknowledge a page',
-  '  /notify REF CODE WHO | REFERENCE  record that an agency was told',
-  '  /decline REF CODE REASON          record a decision not to notify',
-  '  /as PERSON-ID                     act as someone else from the organisation file',
+  'Acting as a manager (the on-call manager by default), start a line with "/":',
+  ...MANAGER_HELP.split('\n').map((l) => `  /${l.startsWith(' ') ? l.trim() : l}`),
+  '  /as PERSON-ID: act as someone else from the organisation file',
   '  /oncall  /oncall check  /escalations  /report  /help  /quit',
 ].join('\n');
 
@@ -25,29 +24,6 @@ export interface ReplOptions {
   input?: NodeJS.ReadableStream;
   /** Waits until queued jobs have run (so piped scripts see pages and records before exit). */
   settle?: () => Promise<void>;
-}
-
-export function parseManagerCommand(line: string, as: UserRef): Inbound | { error: string } | null {
-  const [cmd, ref, code, ...rest] = line.trim().split(/\s+/);
-  const isCode = (c: string | undefined): c is EscalationCode => ESCALATION_CODES.includes(c as EscalationCode);
-  switch (cmd) {
-    case '/ack':
-      return ref ? { type: 'ack', user: as, ref } : { error: 'Usage: /ack REF' };
-    case '/notify': {
-      if (!ref || !isCode(code)) return { error: `Usage: /notify REF CODE WHO | REFERENCE. Codes: ${ESCALATION_CODES.join(', ')}` };
-      const [who, reference] = rest.join(' ').split('|').map((s) => s.trim());
-      if (!who) return { error: 'Say who was told, e.g. /notify RH-2026-0001 police_101 PC Smith | CAD 1234' };
-      return { type: 'notified', user: as, ref, code, who, ...(reference ? { reference } : {}) };
-    }
-    case '/decline': {
-      if (!ref || !isCode(code)) return { error: `Usage: /decline REF CODE REASON. Codes: ${ESCALATION_CODES.join(', ')}` };
-      const reason = rest.join(' ').trim();
-      if (!reason) return { error: 'Please give a reason.' };
-      return { type: 'not_notifying', user: as, ref, code, reason };
-    }
-    default:
-      return null;
-  }
 }
 
 export async function runRepl(o: ReplOptions): Promise<void> {
@@ -86,8 +62,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
       }
     }
     const parsed = parseManagerCommand(line, manager);
-    if (!parsed) o.write(`Unknown command. ${TERMINAL_HELP}\n`);
-    else if ('error' in parsed) o.write(`${parsed.error}\n`);
+    if ('error' in parsed) o.write(`${parsed.error}\n`);
     else await o.assistant.handle(parsed);
     return true;
   };

@@ -24,8 +24,6 @@ export interface EvalContext {
   current?: ReadonlyMap<EscalationCode, CurrentEntry>;
 }
 
-const STRUCTURAL = new Set(['all', 'any', 'not', 'certain', 'ref', 'fired', 'current']);
-
 export function and(results: Tri[]): Tri {
   if (results.includes(false)) return false;
   return results.includes('unknown') ? 'unknown' : true;
@@ -125,14 +123,3 @@ function evaluateKey(key: string, test: ValueTest, ctx: EvalContext): Tri {
   }
   return holds(test, value);
 }
-
-/** Every key test in a condition (following no refs), for cross-checking the file. */
-export function keyTests(cond: Condition): Array<{ key: string; test: ValueTest }> {
-  const [key, test] = Object.entries(cond)[0] as [string, unknown];
-  if (key === 'all' || key === 'any') return (test as Condition[]).flatMap(keyTests);
-  if (key === 'not' || key === 'certain') return keyTests(test as Condition);
-  if (STRUCTURAL.has(key)) return [];
-  return [{ key, test: test as ValueTest }];
-}
-
-export { named as namedValues };
