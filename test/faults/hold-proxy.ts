@@ -1,6 +1,6 @@
 // A loopback HTTP proxy in front of the fake Slack API that can hold chosen calls (e.g. the page's
-// chat.postMessage to the on-call manager) until the test releases them: a way to have a job
-// "in flight" at a chosen moment.
+// chat.postMessage to the on-call manager) until the test releases them, a way to have a job
+// "in flight" at a chosen moment; and can fail chosen calls (500, or 429 with Retry-After) N times.
 
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -11,13 +11,21 @@ export interface HoldProxy {
   held(): number;
   /** Let every held call (and all later ones) through. */
   release(): void;
+  /** Answer the next `times` calls for which `match(path, body)` is true with `failure`. */
+  failNext(match: Match, failure: { status: 500 } | { status: 429; retryAfter: number }, times: number): void;
+  /** Failures answered so far. */
+  failed(): number;
   close(): Promise<void>;
 }
 
 /** Forward everything to `target` (a base URL ending in '/api/'); hold calls for which `hold(path, body)` is true. */
-export async function startHoldProxy(target: string, hold: (path: string, body: string) => boolean): Promise<HoldProxy> {
+type Match = (path: string, body: string) => boolean;
+
+export async function startHoldProxy(target: string, hold: Match = () => false): Promise<HoldProxy> {
   const base = new URL(target);
   let releasing = false;
+  let failedCount = 0;
+  const failures: Array<{ match: Match; failure: { status: 500 } | { status: 429; retryAfter: number }; left: number }> = [];
   const waiting: Array<() => void> = [];
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     const up = request(
@@ -38,7 +46,17 @@ export async function startHoldProxy(target: string, hold: (path: string, body: 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (!releasing && hold(req.url ?? '', body.toString('utf8'))) waiting.push(() => forward(req, body, res));
+      const text = body.toString('utf8');
+      const f = failures.find((x) => x.left > 0 && x.match(req.url ?? '', text));
+      if (f) {
+        f.left -= 1;
+        failedCount += 1;
+        if (f.failure.status === 429) res.writeHead(429, { 'retry-after': String(f.failure.retryAfter), 'content-type': 'application/json' });
+        else res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(f.failure.status === 429 ? JSON.stringify({ ok: false, error: 'ratelimited' }) : 'Internal error');
+        return;
+      }
+      if (!releasing && hold(req.url ?? '', text)) waiting.push(() => forward(req, body, res));
       else forward(req, body, res);
     });
   });
@@ -52,6 +70,10 @@ export async function startHoldProxy(target: string, hold: (path: string, body: 
       releasing = true;
       for (const go of waiting.splice(0)) go();
     },
+    failNext(match, failure, times) {
+      failures.push({ match, failure, left: times });
+    },
+    failed: () => failedCount,
     async close() {
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));

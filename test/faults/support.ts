@@ -5,9 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { createApp, type App } from '../../src/app/compose.js';
+import { loadConfig } from '../../src/config.js';
 import { asQuestion, dmOf, ORG_FILE, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
 import { testRedisUrl } from '../helpers/redis.js';
-import { BOT_TOKEN, SIGNING_SECRET, type FakeSlackApi } from '../helpers/slack.js';
+import { blockActions, BOT_TOKEN, postSlack, SIGNING_SECRET, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -103,3 +106,39 @@ export const nextQuestion = (api: FakeSlackApi, user: string, from: number, what
 /** Pages (messages with an Acknowledge button) in `user`'s DM. */
 export const pagesTo = (api: FakeSlackApi, user: string) =>
   posted(api, dmOf(user)).filter((m) => m.buttons.some((b) => b.action_id.startsWith('ack')));
+
+export interface InProcessApp {
+  app: App;
+  port: number;
+  eventsUrl: string;
+  base: string;
+  /** POST a signed request and wait for the work it started (not for durable jobs). */
+  send(req: SlackRequest, opts?: PostOptions): Promise<{ status: number; text: string }>;
+}
+
+/** createApp in this process (Slack over HTTP, real Redis or `redisUrl`), started on an ephemeral port. */
+export async function startSlackApp(o: { apiUrl: string; prefix: string; redisUrl?: string; logger?: Logger; extraEnv?: Record<string, string> }): Promise<InProcessApp> {
+  const config = loadConfig({ ...slackEnv(o.apiUrl, o.prefix, o.redisUrl), LOG_LEVEL: 'silent', ...o.extraEnv });
+  const app = createApp({ config, ...(o.logger ? { logger: o.logger } : {}) });
+  const port = (await app.start(0))!;
+  const base = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${base}/slack/events`;
+  return {
+    app,
+    port,
+    base,
+    eventsUrl,
+    async send(req, opts) {
+      const res = await postSlack(eventsUrl, req, opts);
+      await app.slack!.idle();
+      return res;
+    },
+  };
+}
+
+/** Click `button` on question `q` as `user`. */
+export const clickReq = (user: string, q: Question, choiceId: string) => {
+  const b = q.choices.get(choiceId);
+  if (!b) throw new Error(`no choice ${choiceId} at step ${q.stepId}`);
+  return blockActions({ user, actionId: b.action_id, value: b.value, channel: q.message.channel, messageTs: q.message.ts });
+};

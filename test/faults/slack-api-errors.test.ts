@@ -1,0 +1,81 @@
+// Fault: the Slack API fails the page to the on-call manager (HTTP 500, or 429 with Retry-After)
+// several times in a row. The page is delayed, never dropped, and arrives exactly once; the
+// failures show in /metrics.
+
+import { Redis } from 'ioredis';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dmOf } from '../e2e/slack-driver.js';
+import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
+import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
+import { clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
+
+const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL);
+
+let cleanup: Array<() => Promise<unknown>> = [];
+beforeAll(async () => {
+  await requireRedis();
+});
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f().catch(() => {});
+  cleanup = [];
+});
+
+async function setUp(label: string): Promise<{ api: FakeSlackApi; proxy: HoldProxy; a: InProcessApp }> {
+  const prefix = uniquePrefix(label);
+  const api = await startFakeSlackApi();
+  const proxy = await startHoldProxy(api.url);
+  const a = await startSlackApp({ apiUrl: proxy.url, prefix });
+  cleanup.push(
+    () => api.close(),
+    () => proxy.close(),
+    async () => {
+      const redis = new Redis(testRedisUrl());
+      await cleanupPrefix(redis, prefix);
+      redis.disconnect();
+    },
+    () => a.app.stop(),
+  );
+  return { api, proxy, a };
+}
+
+/** An emergency report: the page job is queued as soon as the reporter answers "yes" to the first question. */
+async function emergency(api: FakeSlackApi, a: InProcessApp): Promise<void> {
+  await a.send(slashCommand({ command: '/incident', text: 'Resident collapsed, not breathing', user: REPORTER }));
+  const life = await nextQuestion(api, REPORTER, 0, 'the life question');
+  await a.send(clickReq(REPORTER, life, 'yes'));
+}
+
+async function metric(a: InProcessApp, name: string): Promise<number> {
+  const text = await (await fetch(`${a.base}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+describe('the Slack API failing a page', () => {
+  it('HTTP 500 five times: the page arrives later, once', async () => {
+    const { api, proxy, a } = await setUp('fault-slack-500');
+    proxy.failNext(toManager, { status: 500 }, 5);
+    await emergency(api, a);
+    const page = await waitFor('the page after the failures', () => pagesTo(api, ONCALL)[0], 25_000);
+    expect(proxy.failed()).toBe(5);
+    expect(page.all).toMatch(/URGENT/);
+    await sleep(1500); // room for a wrong second delivery
+    expect(pagesTo(api, ONCALL)).toHaveLength(1);
+    expect(await metric(a, 'escalation_pages_failed_total')).toBeGreaterThanOrEqual(1);
+    expect(await metric(a, 'escalation_pages_sent_total')).toBe(1);
+  }, 40_000);
+
+  it('HTTP 429 with Retry-After five times: the page waits as asked, then arrives once', async () => {
+    const { api, proxy, a } = await setUp('fault-slack-429');
+    proxy.failNext(toManager, { status: 429, retryAfter: 1 }, 5);
+    await emergency(api, a);
+    await waitFor('the page after the rate limits', () => pagesTo(api, ONCALL)[0], 25_000);
+    expect(proxy.failed()).toBe(5);
+    await sleep(1500);
+    expect(pagesTo(api, ONCALL)).toHaveLength(1);
+    expect(await metric(a, 'escalation_platform_errors_total')).toBeGreaterThanOrEqual(1);
+  }, 40_000);
+});
