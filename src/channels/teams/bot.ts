@@ -25,6 +25,7 @@ export const TEXT = {
   done: 'Done',
   failed: "Sorry, that didn't work. Please try again. If anyone is in danger, call 999, then phone your manager.",
   notReady: 'The assistant is starting up. Please try again in a minute. If anyone is in danger, call 999.',
+  storeDown: "I can't save anything right now. If anyone is in danger, call 999. Then phone the on-call manager and tell them what happened.",
 } as const;
 
 const COMMANDS: Record<string, ChatCommand> = { help: 'help', oncall: 'oncall', escalations: 'escalations' };
@@ -74,7 +75,7 @@ export class TeamsBot {
       return;
     }
     if (a.conversation?.conversationType === 'personal') {
-      await this.remember(a);
+      if (!(await this.rememberOrSay(ctx))) return;
       const text = TurnContext.removeRecipientMention(a as Activity).trim();
       if (!text) return;
       const lower = text.toLowerCase();
@@ -82,8 +83,12 @@ export class TeamsBot {
       const cmd = /^(\w+)(?:\s+(\S+))?$/.exec(lower);
       const name = cmd ? COMMANDS[cmd[1]!] : undefined;
       if (cmd && name) {
-        const reply = await assistant.command(user, name, cmd[2] ?? '');
-        await ctx.sendActivity(cardActivity(reply));
+        try {
+          await ctx.sendActivity(cardActivity(await assistant.command(user, name, cmd[2] ?? '')));
+        } catch (err) {
+          this.d.logger.error({ activityId: a.id, command: name, err: (err as Error).name }, 'teams command failed');
+          await ctx.sendActivity(textActivity(TEXT.failed));
+        }
         return;
       }
       return this.forward(ctx, { type: 'message', user, text, dedupeId: a.id });
@@ -91,7 +96,7 @@ export class TeamsBot {
     // Channel or group chat: only a mention of the bot reaches us; move the person to 1:1 chat.
     const mentioned = (a.entities ?? []).some((e) => e.type === 'mention' && e.mentioned?.id === a.recipient?.id);
     if (!mentioned) return;
-    await this.remember(a);
+    if (!(await this.rememberOrSay(ctx))) return;
     const reachable = (await this.d.refs.user(user.id)) !== null || (await this.openPersonalChat(a));
     // A retried activity must not post the channel reply twice.
     if (!a.id || (await this.d.store.dedupe(`teams:mention-reply:${a.id}`, 86_400))) {
@@ -109,7 +114,14 @@ export class TeamsBot {
     const assistant = this.d.assistant();
     if (!user || !verb) return invokeReply(ctx, 400, 'That action was not understood.');
     if (!assistant) return invokeReply(ctx, 200, TEXT.notReady);
-    if (a.conversation?.conversationType === 'personal') await this.remember(a);
+    if (a.conversation?.conversationType === 'personal') {
+      try {
+        await this.remember(a);
+      } catch (err) {
+        this.d.logger.error({ activityId: a.id, err: (err as Error).name }, 'could not store the Teams conversation reference');
+        return invokeReply(ctx, 200, TEXT.storeDown);
+      }
+    }
 
     const parsed = parseCardAction({
       user,
@@ -144,6 +156,21 @@ export class TeamsBot {
     } catch (err) {
       this.d.logger.error({ activityId: ctx.activity.id, type: event.type, err: (err as Error).name }, 'teams event failed');
       await ctx.sendActivity(textActivity(TEXT.failed)).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Remember the conversation; when the store cannot be reached, tell the person in this turn (the
+   * assistant could not reach them proactively either) and return false.
+   */
+  private async rememberOrSay(ctx: TurnContext): Promise<boolean> {
+    try {
+      await this.remember(ctx.activity);
+      return true;
+    } catch (err) {
+      this.d.logger.error({ activityId: ctx.activity.id, err: (err as Error).name }, 'could not store the Teams conversation reference');
+      await ctx.sendActivity(textActivity(TEXT.storeDown));
+      return false;
     }
   }
 

@@ -288,6 +288,28 @@ describe('bad requests never crash the server', () => {
   });
 });
 
+describe('when Redis cannot be reached', () => {
+  it('a message is answered in the same turn with what to do, and nothing is forwarded', async () => {
+    const down = new RedisStore({ url: 'redis://127.0.0.1:1', prefix: uniquePrefix('teams-down') });
+    const downServer = new HttpServer();
+    const downAssistant = new RecordingAssistant();
+    createTeams({ store: down, server: downServer, assistant: downAssistant, nodeEnv: 'test' });
+    const port = await downServer.listen(0, '127.0.0.1');
+    try {
+      const res = await postActivity(`http://127.0.0.1:${port}`, personalMessage(url, carer, 'Mrs B fell'));
+      expect(res.status).toBe(200);
+      expect(downAssistant.events).toEqual([]);
+      const said = connector.calls.map((c) => c.body.text);
+      expect(said).toEqual([TEXT.storeDown]);
+      const click = await postActivity(`http://127.0.0.1:${port}`, cardAction(url, carer, 'start', { value: '' }, 'activity-1'));
+      expect((click.json as { value: string }).value).toBe(TEXT.storeDown);
+    } finally {
+      await downServer.close();
+      await down.close();
+    }
+  });
+});
+
 describe('proactive sends reach the connector', () => {
   it('sendDirect, update, postChannel and reply use the right paths, with no token in dev mode', async () => {
     await post(personalInstall(url, manager));
