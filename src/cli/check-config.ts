@@ -2,20 +2,14 @@
 // else the example) and the conversation files under conversations/, printing each problem as
 // `file:line: path: message`, then who cannot be paged, then OK or a count. Exits 1 on any error.
 
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, formatProblem, type Loaded } from '../conversations/load.js';
 import { DEFAULT_ORGANISATION_FILE, loadOrganisationFile, type Organisation } from '../conversations/organisation.js';
 import { unreachable } from '../core/people.js';
-
-interface Check {
-  label: string;
-  file: string;
-  /** Module (relative to this file) and the name of the loader it exports. */
-  module: string;
-  loader: string;
-}
+import { loadFlow } from '../conversations/flow-schema.js';
+import { loadRules } from '../conversations/rules-schema.js';
+import { loadRedFlags } from '../nlp/red-flags-config.js';
 
 const conversationFile = (name: string) => shortPath(fileURLToPath(new URL(`../../conversations/${name}`, import.meta.url)));
 
@@ -37,19 +31,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // The rules first: their questions let the flow loader check every key and value the flow uses.
-  const rules = await checkOther(
-    { label: 'threshold rules', file: conversationFile('threshold-rules.yaml'), module: '../conversations/rules-schema.js', loader: 'loadRules' },
-    [],
-    lines,
-  );
+  const rules = check(conversationFile('threshold-rules.yaml'), (f) => loadRules(f), lines);
   errors += rules.errors;
-  const questions = (rules.loaded as { value?: { questions?: unknown } } | undefined)?.value?.questions;
-  const flow = await checkOther(
-    { label: 'intake flow', file: conversationFile('intake-flow.yaml'), module: '../conversations/flow-schema.js', loader: 'loadFlow' },
-    Array.isArray(questions) ? [questions] : [],
-    lines,
-  );
-  errors += flow.errors;
+  const questions = rules.loaded?.value.questions.map((q) => ({ key: q.key, values: q.values }));
+  errors += check(conversationFile('intake-flow.yaml'), (f) => loadFlow(f, questions), lines).errors;
+  errors += check(conversationFile('red-flags.yaml'), (f) => loadRedFlags(f), lines).errors;
 
   const warnings = org ? unreachable(org.value, new Date()) : [];
   let warningCount = warnings.length;
@@ -80,31 +66,12 @@ async function main(argv: string[]): Promise<number> {
   return errors ? 1 : 0;
 }
 
-/**
- * Load one conversation file with its loader, imported when needed so that check-config still
- * works while a loader does not exist yet (it says so instead).
- */
-async function checkOther(check: Check, extraArgs: unknown[], lines: string[]): Promise<{ errors: number; loaded?: unknown }> {
-  if (!existsSync(check.file)) {
-    lines.push(`note: ${check.file} not found; ${check.label} not checked`);
-    return { errors: 0 };
-  }
-  let load: ((file: string, ...rest: unknown[]) => unknown) | undefined;
+/** Load one conversation file; its problems (file, path, line) go into `lines`. */
+function check<T>(file: string, load: (file: string) => T, lines: string[]): { errors: number; loaded?: T } {
   try {
-    const mod = (await import(check.module)) as Record<string, unknown>;
-    const fn = mod[check.loader];
-    if (typeof fn === 'function') load = fn as (file: string, ...rest: unknown[]) => unknown;
-  } catch {
-    load = undefined;
-  }
-  if (!load) {
-    lines.push(`note: no ${check.loader} loader yet; ${check.file} not checked`);
-    return { errors: 0 };
-  }
-  try {
-    return { errors: 0, loaded: await load(check.file, ...extraArgs) };
+    return { errors: 0, loaded: load(file) };
   } catch (e) {
-    return { errors: report(e, check.file, lines) };
+    return { errors: report(e, file, lines) };
   }
 }
 
