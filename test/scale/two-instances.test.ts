@@ -1,0 +1,79 @@
+// Scale-out: two app instances (two ports, one Redis prefix, both BullMQ workers running) share
+// nothing but Redis. One intake moves between them, each answer going to the other instance; the
+// on-call manager is paged exactly once and the record is posted once.
+
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESCALATIONS_CHANNEL, type Answers } from '../e2e/slack-driver.js';
+import { posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
+import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { dmMessage, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
+import { dmOf } from '../e2e/slack-driver.js';
+
+const prefix = uniquePrefix('scale-two');
+let api: FakeSlackApi;
+const apps: InProcessApp[] = [];
+
+beforeAll(async () => {
+  await requireRedis();
+  api = await startFakeSlackApi();
+  apps.push(await startSlackApp({ apiUrl: api.url, prefix }), await startSlackApp({ apiUrl: api.url, prefix }));
+});
+afterAll(async () => {
+  for (const a of apps) await a.app.stop().catch(() => {});
+  await api?.close();
+  const redis = new Redis(testRedisUrl());
+  await cleanupPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+const answers: Answers = {
+  life: ['no'],
+  danger: ['no'],
+  service: ['riverside-house'],
+  subject: ['T.R.'],
+  when: ['1 hour ago', 'yes'],
+  categories: ['mental_health', 'done'],
+  subject_age: ['adult'],
+  injury: ['none'],
+  abuse: ['no'],
+  mh_crisis: ['plan_or_intent'],
+  capacity: ['unsure'],
+  actions_taken: ['none', 'done'],
+  confirm: ['yes'],
+};
+
+describe('two instances behind one Redis', () => {
+  it('an intake alternates between instances answer by answer; the page fires once', async () => {
+    expect(apps[0]!.port).not.toBe(apps[1]!.port);
+    expect(apps.every((a) => a.app.ctx.scheduler.running())).toBe(true);
+    await apps[0]!.send(slashCommand({ command: '/incident', text: 'T.R. is very distressed and says he has a plan to end his life tonight.', user: REPORTER }));
+
+    const served: number[] = [];
+    const used = new Map<string, number>();
+    let since = 0;
+    for (let turn = 1; turn < 80; turn++) {
+      const q = latestQuestion(api, REPORTER, since);
+      if (!q) break;
+      since = api.calls.length;
+      const n = used.get(q.stepId) ?? 0;
+      used.set(q.stepId, n + 1);
+      const plan = answers[q.stepId];
+      const todo = plan ? plan[Math.min(n, plan.length - 1)]! : q.choices.has('no') ? 'no' : 'unsure';
+      const target = turn % 2; // instance 1, 0, 1, 0, ...
+      served.push(target);
+      await apps[target]!.send(q.choices.has(todo) ? clickReq(REPORTER, q, todo) : dmMessage({ user: REPORTER, text: todo, channel: dmOf(REPORTER) }));
+      await waitFor(`an answer to ${q.stepId}`, () => api.calls.length > since);
+    }
+    expect(served.length).toBeGreaterThan(8);
+    expect(new Set(served)).toEqual(new Set([0, 1]));
+    await waitFor('the decision', () => posted(api, dmOf(REPORTER)).find((m) => /what happens next/.test(m.text)));
+
+    await waitFor('the page', () => pagesTo(api, ONCALL)[0]);
+    await waitFor('the record', () => posted(api, ESCALATIONS_CHANNEL).find((m) => !m.threadTs));
+    await sleep(1500); // room for a wrong second page from the other instance
+    expect(pagesTo(api, ONCALL)).toHaveLength(1);
+    expect(posted(api, ESCALATIONS_CHANNEL).filter((m) => !m.threadTs)).toHaveLength(1);
+    expect(await apps[1]!.app.ctx.store.list('incident')).toHaveLength(1);
+  }, 60_000);
+});
