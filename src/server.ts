@@ -2,6 +2,7 @@
 // Channels register their handlers; the server itself knows nothing about Slack or Teams.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { requestId, withLogContext } from './app/log-context.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -19,6 +20,13 @@ export class HttpServer {
 
   /** The node request listener, exported for tests that want an ephemeral port. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    // A request id for the logs of everything this request starts (X-Request-Id in and out).
+    const reqId = requestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', reqId);
+    withLogContext({ reqId }, () => this.dispatch(req, res));
+  };
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const handler = this.routes.get(`${req.method ?? 'GET'} ${path}`);
     if (!handler) {
@@ -38,7 +46,7 @@ export class HttpServer {
         if (!res.headersSent) sendText(res, 500, 'Internal error');
         else res.end();
       });
-  };
+  }
 
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     this.server = createServer(this.listener);

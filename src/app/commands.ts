@@ -8,6 +8,7 @@ import { overdueActions } from '../core/follow-through.js';
 import { whoIsOnCall } from '../core/rota.js';
 import type { Block, Incident, OutMessage, UserRef } from '../core/types.js';
 import type { AppContext } from './context.js';
+import { activeOverrides, changeOnCall } from './oncall.js';
 import type { IncidentRepo } from './incident-repo.js';
 
 function reply(title: string, lines: string[]): OutMessage {
@@ -19,13 +20,16 @@ export async function commandReply(ctx: AppContext, repo: IncidentRepo, user: Us
   const org = ctx.org;
   const person = (id?: string) => org.people.find((p) => p.id === id);
   if (name === 'oncall') {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    if (words[0] === 'take' || words[0] === 'swap') return reply('On call', [await changeOnCall(ctx, user, words)]);
     if (args.trim() === 'check') {
       const warnings = unreachable(org, ctx.now());
       return reply(warnings.length ? 'Who cannot be paged' : 'Everyone on the rotas can be paged', warnings.map((w) => w.message));
     }
     const lines: string[] = [];
+    const overrides = await activeOverrides(ctx);
     for (const service of org.services) {
-      for (const t of whoIsOnCall(org, service.id, ctx.now())) {
+      for (const t of whoIsOnCall(org, service.id, ctx.now(), overrides)) {
         const now = t.current ? `${person(t.current.personId)?.name ?? t.current.personId} (${person(t.current.personId)?.phone ?? 'no phone'})` : 'NOBODY';
         const next = t.next ? `, then ${person(t.next.personId)?.name ?? t.next.personId} from ${localTime(t.next.from.toISOString(), org.timezone)}` : '';
         lines.push(`${service.name} · ${t.label}: ${now}${next}`);

@@ -126,6 +126,7 @@ export function createApp(o: AppOptions): App {
   });
   server.route('GET', '/metrics', async (_req, res) => {
     metrics.timersPending.set(await scheduler.pending().catch(() => 0));
+    if (scheduler.overdue) metrics.timersOverdue.set(await scheduler.overdue().catch(() => 0));
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
     res.end(await metrics.registry.metrics());
   });

@@ -11,6 +11,7 @@ import { CODE_LABELS, localTime } from '../core/messages.js';
 import { onCallAt } from '../core/rota.js';
 import type { Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
+import { activeOverrides } from './oncall.js';
 
 export const INCIDENT_NS = 'incident';
 export const OPEN_NS = 'incident-open';
@@ -53,8 +54,9 @@ export class IncidentRepo {
     throw new Error(`incident ${ref} kept changing under us`);
   }
 
-  private policyFor(serviceId: string) {
-    return onCallAt(this.ctx.org, serviceId, this.ctx.now());
+  /** The paging policy, copied onto the incident when it starts: rota edits never change a running escalation. */
+  private async policyFor(serviceId: string) {
+    return onCallAt(this.ctx.org, serviceId, this.ctx.now(), await activeOverrides(this.ctx));
   }
 
   /** A protective safety answer: make the incident now with what is known, and queue the page. */
@@ -75,7 +77,7 @@ export class IncidentRepo {
       session,
       decision,
       now: this.ctx.now(),
-      policy: this.policyFor(serviceId),
+      policy: await this.policyFor(serviceId),
       versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
       dueAt: this.dueAt,
     });
@@ -104,7 +106,7 @@ export class IncidentRepo {
         session,
         decision,
         now: this.ctx.now(),
-        policy: this.policyFor(serviceId),
+        policy: await this.policyFor(serviceId),
         versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
         dueAt: this.dueAt,
       });

@@ -2,6 +2,7 @@
 // channel, timeline replies, deadline reminders, re-checks and idle intakes. Every handler re-reads
 // state and does nothing when the work is already done, so a job that runs twice is harmless.
 
+import { withLogContext } from './log-context.js';
 import type { Job } from '../scheduler/port.js';
 import { RateLimitedError } from '../channels/port.js';
 import { CODE_LABELS, localTime, pageAcknowledgedMessage, pageMessage, recordMessage, sayMessage, timelineMessage } from '../core/messages.js';
@@ -27,6 +28,11 @@ export class JobRunner {
   ) {}
 
   async run(job: Job): Promise<void> {
+    // Every log line while this job runs carries the incident ref and the job kind.
+    return withLogContext({ ref: String(job.data['ref'] ?? '') || undefined, job: job.kind }, () => this.runJob(job));
+  }
+
+  private async runJob(job: Job): Promise<void> {
     const ref = String(job.data['ref'] ?? '');
     try {
       switch (job.kind) {
@@ -57,6 +63,7 @@ export class JobRunner {
       }
     } catch (err) {
       if (err instanceof RateLimitedError) this.ctx.metrics?.platformErrors.inc({ platform: 'any', kind: 'rate_limited' });
+      else if (slackErrorKind(err)) this.ctx.metrics?.platformErrors.inc({ platform: 'slack', kind: slackErrorKind(err)! });
       throw err;
     }
   }
@@ -310,4 +317,10 @@ export class JobRunner {
     await this.dm(to, { ...pageMessage(inc, { serviceName: this.serviceName(inc), timeZone: this.ctx.org.timezone, reporterName: inc.reporter.name ?? 'a member of staff', emergency: false, tier: 1 }), actions: [] });
     await this.dm(to, sayMessage(`${ref} has been handed over to you. The record in the escalations channel shows what is still open.`));
   }
+}
+
+/** The kind of a Slack Web API error (platform_error, http_error, request_error, …) for the metric; undefined for other errors. */
+function slackErrorKind(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('slack_webapi_') ? code.slice('slack_webapi_'.length) : undefined;
 }

@@ -2,6 +2,7 @@
 // the fields that could carry them, and code logs ids, codes and counts, never narratives.
 
 import { pino, type Logger } from 'pino';
+import { logContext } from './log-context.js';
 
 export const REDACT_PATHS = [
   'text',
@@ -25,6 +26,7 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level = 'info', destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'escalation-assistant' } };
+  // mixin: every line carries the request id and incident ref it belongs to (see log-context.ts).
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'escalation-assistant' }, mixin: () => ({ ...logContext() }) };
   return destination ? pino(options, destination as never) : pino(options);
 }

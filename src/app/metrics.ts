@@ -10,6 +10,7 @@ export interface Metrics {
   pagesFailed: Counter;
   ackSeconds: Histogram;
   timersPending: Gauge;
+  timersOverdue: Gauge;
   platformErrors: Counter<'platform' | 'kind'>;
 }
 
@@ -33,6 +34,7 @@ export function createMetrics(withDefaults = false): Metrics {
       registers: [registry],
     }),
     timersPending: new Gauge({ name: 'escalation_timers_pending', help: 'Durable timers waiting to fire', registers: [registry] }),
+    timersOverdue: new Gauge({ name: 'escalation_timers_overdue', help: 'Durable timers past their time by more than 5 s and not started', registers: [registry] }),
     platformErrors: new Counter({
       name: 'escalation_platform_errors_total',
       help: 'Errors and rate limits from Slack or Teams',

@@ -55,7 +55,8 @@ const localDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}[ T]([01]\d|2[0-3]):[0-5]\d$/, 'a local date and time is "YYYY-MM-DD HH:MM", e.g. "2026-12-24 08:00"')
   .refine((s) => isRealDate(s.slice(0, 10)), 'not a real date');
-const minutes = z.number().int().positive();
+/** Minutes; fractions are allowed (0.5 = 30 seconds), e.g. for drills and tests. */
+const minutes = z.number().positive();
 const positiveInt = z.number().int().positive();
 
 const privacySchema = strict({

@@ -9,7 +9,7 @@
 import type { Redis, Cluster } from 'ioredis';
 import { MemoryStore } from '../store/memory.js';
 import type { StoredEvent } from '../store/port.js';
-import { storeKey } from '../store/redis.js';
+import { RedisStore, storeKey } from '../store/redis.js';
 
 export interface LogHead {
   seq: number;
@@ -129,4 +129,17 @@ export function memoryEventLog(store: MemoryStore): EventLog {
       logs.delete(stream);
     },
   };
+}
+
+/**
+ * The event logs behind a Store the app made: a MemoryStore, or a RedisStore (through its own
+ * client and prefix, reached by a cast: the Store port does not expose them).
+ */
+export function eventLogFor(store: unknown): EventLog {
+  if (store instanceof MemoryStore) return memoryEventLog(store);
+  if (store instanceof RedisStore) {
+    const client = (store as unknown as { redis?: RedisClient }).redis;
+    if (client) return redisEventLog(client, store.prefix);
+  }
+  throw new Error('No event-log access for this kind of store');
 }

@@ -65,11 +65,18 @@ export function redactionsBySeq(events: StoredEvent[]): Map<number, RedactionEnt
 
 /**
  * Replace every whole-word occurrence of `identifier` in every string inside `value` with
- * `replacement`. Returns the new value and the paths that changed. Short all-capital identifiers
+ * `replacement`, leaving values under `skipKeys` (structural fields: refs, codes, person ids,
+ * times) alone. Returns the new value and the paths that changed. Short all-capital identifiers
  * (initials such as "AB") match case-sensitively so ordinary words are not erased; others match
  * in any case.
  */
-export function scrub(value: unknown, identifier: string, replacement: string, path = ''): { value: unknown; paths: string[] } {
+export function scrub(
+  value: unknown,
+  identifier: string,
+  replacement: string,
+  skipKeys: ReadonlySet<string> = new Set(),
+  path = '',
+): { value: unknown; paths: string[] } {
   const pattern = identifierPattern(identifier);
   const paths: string[] = [];
   const walk = (v: unknown, p: string): unknown => {
@@ -81,7 +88,7 @@ export function scrub(value: unknown, identifier: string, replacement: string, p
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${p}[${i}]`));
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x, p ? `${p}.${k}` : k);
+      for (const [k, x] of Object.entries(v)) out[k] = skipKeys.has(k) ? x : walk(x, p ? `${p}.${k}` : k);
       return out;
     }
     return v;

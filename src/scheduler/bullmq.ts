@@ -181,6 +181,20 @@ export class BullMQScheduler implements Scheduler {
     }
   }
 
+  /**
+   * Due but not started: jobs waiting for a worker, plus delayed jobs more than `graceMs` past
+   * their time (they stay delayed while no worker runs). Delayed scores are timestamp × 0x1000.
+   */
+  async overdue(graceMs = 5000): Promise<number> {
+    try {
+      const counts = await this.queue.getJobCounts('waiting', 'prioritized');
+      const late = await this.queueConnection.zcount(`${this.prefix}:${TIMER_QUEUE}:delayed`, 0, (Date.now() - graceMs) * 0x1000);
+      return Object.values(counts).reduce((sum, n) => sum + n, 0) + late;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
   running(): boolean {
     return this.worker !== null && this.worker.isRunning();
   }

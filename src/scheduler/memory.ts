@@ -92,6 +92,14 @@ export class MemoryScheduler implements Scheduler {
     return this.pendingJobs.size;
   }
 
+  /** Pending jobs more than `graceMs` past their time. */
+  async overdue(graceMs = 5000): Promise<number> {
+    const limit = this.clock() - graceMs;
+    let n = 0;
+    for (const entry of this.pendingJobs.values()) if (entry.due < limit) n += 1;
+    return n;
+  }
+
   running(): boolean {
     return this.handler !== null;
   }

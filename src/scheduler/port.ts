@@ -25,6 +25,8 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Jobs waiting or delayed. */
   pending(): Promise<number>;
+  /** Jobs whose time passed more than `graceMs` ago and that have not started (for /metrics). */
+  overdue?(graceMs?: number): Promise<number>;
   /** True while the worker is running (for /readyz). */
   running(): boolean;
 }

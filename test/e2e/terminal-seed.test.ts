@@ -51,7 +51,7 @@ describe('seed: unexplained bruising', () => {
     expect(level(inc, 'safeguarding_adults'), 'safeguarding referral').toBe('required');
     expect(level(inc, 'gp_or_health'), 'health professionals informed').toBe('required');
     const said = h.take();
-    expect(said).toMatch(/evidence/i);
+    expect(said).toMatch(/Preserve evidence/);
     expect(said).toMatch(/Adult safeguarding team: required/);
     // The record went to the escalations channel, with initials and no narrative.
     expect(said).toMatch(new RegExp(`#escalations[\\s\\S]*${ref}`));
