@@ -220,7 +220,8 @@ function writeResultsFile(): void {
 }
 
 const finish = async (code: number) => {
-  const removed = await cleanupPrefix(admin, prefix).catch(() => 0);
+  // The store's keys (prefix…) and BullMQ's ({prefix}…, hash-tagged as compose.ts names them).
+  const removed = (await cleanupPrefix(admin, prefix).catch(() => 0)) + (await cleanupPrefix(admin, `{${prefix.replace(/:+$/, '')}}`).catch(() => 0));
   process.stdout.write(`(cleaned up ${removed} bench keys under ${prefix})\n`);
   admin.disconnect();
   await Promise.race([send({ cmd: 'exit' }).catch(() => null), new Promise((r) => setTimeout(r, 2000))]);

@@ -63,7 +63,8 @@ export function createApp(o: AppOptions): App {
 
   if (!cfg.redisUrl && !o.store) logger.warn('REDIS_URL is not set: state is IN MEMORY and is lost when the app stops. Do not use this for real incidents.');
   const store = o.store ?? (cfg.redisUrl ? new RedisStore({ url: cfg.redisUrl, prefix: cfg.redisPrefix }) : new MemoryStore());
-  const onJobError = (err: unknown) => logger.warn({ err: String((err as Error)?.message ?? err) }, 'job failed; it will be retried');
+  const onJobError = (err: unknown, job?: { kind: string; data: Record<string, unknown> }) =>
+    logger.warn({ err: String((err as Error)?.message ?? err), job: job?.kind, ref: job?.data['ref'] }, 'job failed; it will be retried');
   const scheduler =
     o.scheduler ??
     (cfg.redisUrl
@@ -96,6 +97,7 @@ export function createApp(o: AppOptions): App {
   if (cfg.channels.includes('slack') && cfg.slack) {
     slack = createSlack({
       botToken: cfg.slack.botToken,
+      logger,
       ...(cfg.slack.signingSecret ? { signingSecret: cfg.slack.signingSecret } : {}),
       ...(cfg.slack.appToken ? { appToken: cfg.slack.appToken } : {}),
       ...(cfg.slack.apiUrl ? { apiUrl: cfg.slack.apiUrl } : {}),

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionKey, type Session } from '../../src/core/intake/session.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { dmOf } from '../e2e/slack-driver.js';
-import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { blockActions, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { nextQuestion, REPORTER, slackEnv, spawnApp, type ChildApp } from './support.js';
-import { Redis } from 'ioredis';
+import { cleanupApp, nextQuestion, REPORTER, slackEnv, spawnApp, type ChildApp } from './support.js';
 
 const prefix = uniquePrefix('fault-crash');
 let api: FakeSlackApi;
@@ -22,9 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
   await api?.close();
-  const redis = new Redis(testRedisUrl());
-  await cleanupPrefix(redis, prefix);
-  redis.disconnect();
+  await cleanupApp(prefix);
 });
 
 describe('crash mid-intake', () => {

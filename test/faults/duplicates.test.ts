@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dmOf, SlackE2E } from '../e2e/slack-driver.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { blockActions, dmMessage, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { ONCALL, pagesTo, REPORTER, sleep } from './support.js';
+import { cleanupApp, ONCALL, pagesTo, REPORTER, sleep } from './support.js';
 
 let api: FakeSlackApi;
 let e: SlackE2E;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await e?.stop().catch(() => {});
   await e?.cleanup();
+  await cleanupApp(e.prefix);
   await api?.close();
 });
 

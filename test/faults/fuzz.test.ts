@@ -4,11 +4,10 @@
 // never crashes: afterwards it still answers /healthz.
 
 import { request } from 'node:http';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { signSlackRequest, SIGNING_SECRET, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { slackEnv, spawnApp, type ChildApp } from './support.js';
+import { cleanupApp, slackEnv, spawnApp, type ChildApp } from './support.js';
 
 const prefix = uniquePrefix('fault-fuzz');
 let api: FakeSlackApi;
@@ -21,9 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child && child.proc.exitCode === null) child.proc.kill('SIGKILL');
   await api?.close();
-  const redis = new Redis(testRedisUrl());
-  await cleanupPrefix(redis, prefix);
-  redis.disconnect();
+  await cleanupApp(prefix);
 });
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed. */

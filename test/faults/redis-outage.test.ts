@@ -2,14 +2,13 @@
 // Redis is cut) and comes back. The reporter is told plainly to phone the on-call manager; no
 // answer already given is lost; once Redis is back the intake carries on from the same question.
 
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionKey, type Session } from '../../src/core/intake/session.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { dmOf } from '../e2e/slack-driver.js';
-import { cleanupPrefix, eventually, RedisProxy, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { eventually, RedisProxy, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { clickReq, nextQuestion, posted, REPORTER, startSlackApp, waitFor, type InProcessApp } from './support.js';
+import { cleanupApp, clickReq, nextQuestion, posted, REPORTER, startSlackApp, waitFor, type InProcessApp } from './support.js';
 
 const prefix = uniquePrefix('fault-redis');
 let api: FakeSlackApi;
@@ -27,9 +26,7 @@ afterAll(async () => {
   await a?.app.stop().catch(() => {});
   await proxy?.stop();
   await api?.close();
-  const redis = new Redis(testRedisUrl());
-  await cleanupPrefix(redis, prefix);
-  redis.disconnect();
+  await cleanupApp(prefix);
 });
 
 describe('Redis restarting mid-intake', () => {

@@ -2,13 +2,12 @@
 // several times in a row. The page is delayed, never dropped, and arrives exactly once; the
 // failures show in /metrics.
 
-import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
-import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
-import { clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
+import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
 
 const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL);
 
@@ -30,9 +29,7 @@ async function setUp(label: string): Promise<{ api: FakeSlackApi; proxy: HoldPro
     () => api.close(),
     () => proxy.close(),
     async () => {
-      const redis = new Redis(testRedisUrl());
-      await cleanupPrefix(redis, prefix);
-      redis.disconnect();
+      await cleanupApp(prefix);
     },
     () => a.app.stop(),
   );

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { asQuestion, dmOf, ORG_FILE, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
-import { testRedisUrl } from '../helpers/redis.js';
+import { Redis } from 'ioredis';
+import { cleanupPrefix, testRedisUrl } from '../helpers/redis.js';
 import { blockActions, BOT_TOKEN, postSlack, SIGNING_SECRET, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -142,3 +143,14 @@ export const clickReq = (user: string, q: Question, choiceId: string) => {
   if (!b) throw new Error(`no choice ${choiceId} at step ${q.stepId}`);
   return blockActions({ user, actionId: b.action_id, value: b.value, channel: q.message.channel, messageTs: q.message.ts });
 };
+
+/** Delete a test's keys: the store's (`prefix…`) and BullMQ's (`{prefix}…`, as compose.ts names them). */
+export async function cleanupApp(prefix: string): Promise<void> {
+  const redis = new Redis(testRedisUrl());
+  try {
+    await cleanupPrefix(redis, prefix);
+    await cleanupPrefix(redis, `{${prefix.replace(/:+$/, '')}}`);
+  } finally {
+    redis.disconnect();
+  }
+}

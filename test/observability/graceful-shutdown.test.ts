@@ -2,14 +2,13 @@
 // manager held by a proxy). The process finishes the job, closes its workers and exits 0; the
 // incident in Redis shows the page as sent.
 
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/core/types.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { dmOf } from '../e2e/slack-driver.js';
 import { startHoldProxy, type HoldProxy } from '../faults/hold-proxy.js';
-import { nextQuestion, ONCALL, REPORTER, slackEnv, spawnApp, waitFor, type ChildApp } from '../faults/support.js';
-import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { cleanupApp, nextQuestion, ONCALL, REPORTER, slackEnv, spawnApp, waitFor, type ChildApp } from '../faults/support.js';
+import { requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { blockActions, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 
 const prefix = uniquePrefix('obs-shutdown');
@@ -27,9 +26,7 @@ afterAll(async () => {
   if (child && child.proc.exitCode === null) child.proc.kill('SIGKILL');
   await proxy?.close();
   await api?.close();
-  const redis = new Redis(testRedisUrl());
-  await cleanupPrefix(redis, prefix);
-  redis.disconnect();
+  await cleanupApp(prefix);
 });
 
 describe('graceful shutdown', () => {

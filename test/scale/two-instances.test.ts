@@ -2,11 +2,10 @@
 // nothing but Redis. One intake moves between them, each answer going to the other instance; the
 // on-call manager is paged exactly once and the record is posted once.
 
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATIONS_CHANNEL, type Answers } from '../e2e/slack-driver.js';
-import { posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
-import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { cleanupApp, posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
+import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { dmMessage, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 import { dmOf } from '../e2e/slack-driver.js';
 
@@ -22,9 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.app.stop().catch(() => {});
   await api?.close();
-  const redis = new Redis(testRedisUrl());
-  await cleanupPrefix(redis, prefix);
-  redis.disconnect();
+  await cleanupApp(prefix);
 });
 
 const answers: Answers = {
