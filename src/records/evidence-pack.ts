@@ -12,6 +12,13 @@ import type { StoredEvent as StoredEventLike } from '../store/port.js';
 import type { ExportMeta, IncidentRecord } from './export.js';
 import { agencyLabel, eventSummary, humanise, localStamp, personName, reviewLines, serviceName } from './timeline.js';
 
+/** "26 Nov 2026, 19:12 GMT": the short local time used in the tables (the timeline keeps seconds). */
+export function shortStamp(iso: string | undefined | null, timeZone: string): string {
+  const full = localStamp(iso, timeZone);
+  const m = /^\w{3} (\d{1,2} \w{3} \d{4}), (\d\d:\d\d):\d\d (\S+)$/.exec(full);
+  return m ? `${m[1]}, ${m[2]} ${m[3]}` : full;
+}
+
 type Org = Pick<Organisation, 'name' | 'people' | 'services' | 'timezone'>;
 
 export function escapeHtml(value: unknown): string {
@@ -36,7 +43,7 @@ p { margin: 3pt 0; }
 .warn { color: #8a0000; font-weight: bold; }
 .narrative { border-left: 3px solid #888; padding: 4pt 8pt; background: #f4f4f4; white-space: pre-wrap; break-inside: avoid; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 2pt 0 6pt; }
-th, td { border: 1px solid #aaa; padding: 3pt 4pt; vertical-align: top; text-align: left; overflow-wrap: anywhere; word-break: break-word; }
+th, td { border: 1px solid #aaa; padding: 3pt 4pt; vertical-align: top; text-align: left; overflow-wrap: break-word; hyphens: manual; }
 th { background: #e8e8e8; font-weight: bold; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -61,6 +68,7 @@ function fields(items: Array<[string, unknown]>): string {
 }
 
 const ofType = (events: StoredEventLike[], type: string) => events.filter((e) => e.type === type);
+const asked = (v: unknown) => (v === undefined ? 'not asked' : humanise(v));
 const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 function incidentSection(r: IncidentRecord, org: Org): string {
@@ -79,10 +87,10 @@ function incidentSection(r: IncidentRecord, org: Org): string {
   const summary = fields([
     ['Reference', r.ref],
     ['Service', serviceName(org, inc?.serviceId ?? reported?.data.serviceId)],
-    ['Status', closed ? `Closed ${localStamp(closed.at, tz)} by ${personName(org, closed.data.by)}` : inc?.status === 'closed' ? 'Closed' : 'Open'],
+    ['Status', closed ? `Closed ${shortStamp(closed.at, tz)} by ${personName(org, closed.data.by)}` : inc?.status === 'closed' ? 'Closed' : 'Open'],
     ['Reported', localStamp(inc?.createdAt ?? reported?.at, tz)],
     ['Reported by', reporter?.name ?? personName(org, reporter?.id)],
-    ['Happened', inc?.occurredAt || intake.occurredAt ? localStamp(inc?.occurredAt ?? s(intake.occurredAt), tz) : 'not known'],
+    ['Happened', inc?.occurredAt || intake.occurredAt ? shortStamp(inc?.occurredAt ?? s(intake.occurredAt), tz) : 'not known'],
     ['Person', inc?.subject ?? s(intake.subject) ?? 'not given'],
     ['Categories', humanise(answers['categories'])],
     ['Manager', ack ? `Acknowledged by ${personName(org, ack.data.by)}, ${localStamp(ack.at, tz)}` : inc ? humanise(inc.paging.state) : 'not known'],
@@ -94,35 +102,35 @@ function incidentSection(r: IncidentRecord, org: Org): string {
   const decisionItems = inc?.escalations ?? ((ofType(ev, 'decision').at(-1)?.data.escalations as Incident['escalations']) || []);
   const decisionRows = decisionItems
     .filter((e) => e.level !== 'not_needed')
-    .map((e) => [CODE_LABELS[e.code] ?? e.code, LEVEL_LABELS[e.level] ?? e.level, TIMING_LABELS[e.timing] ?? e.timing, (e.rules ?? []).join(', '), e.reason, e.dueAt ? localStamp(e.dueAt, tz) : '-']);
+    .map((e) => [CODE_LABELS[e.code] ?? e.code, LEVEL_LABELS[e.level] ?? e.level, TIMING_LABELS[e.timing] ?? e.timing, (e.rules ?? []).join(', '), e.reason, e.dueAt ? shortStamp(e.dueAt, tz) : '-']);
   const dueOf = (code: unknown) => inc?.escalations.find((e) => e.code === code)?.dueAt;
 
   const toldRows = ofType(ev, 'notified').map((e) => {
     const due = dueOf(e.data.code);
     const at = s(e.data.at) || e.at;
     const timing = due ? (new Date(at) <= new Date(due) ? 'On time' : 'LATE') : '-';
-    return [agencyLabel(e.data.code), s(e.data.who), localStamp(at, tz), s(e.data.reference) || '-', personName(org, e.data.by), due ? `${localStamp(due, tz)} (${timing})` : '-'];
+    return [agencyLabel(e.data.code), s(e.data.who), shortStamp(at, tz), s(e.data.reference) || '-', personName(org, e.data.by), due ? `${shortStamp(due, tz)} (${timing})` : '-'];
   });
-  const responseRows = ofType(ev, 'agency_response').map((e) => [agencyLabel(e.data.code), humanise(e.data.response), s(e.data.reference) || '-', s(e.data.summary), `${personName(org, e.data.by)}, ${localStamp(e.at, tz)}`]);
-  const declineRows = ofType(ev, 'not_notifying').map((e) => [agencyLabel(e.data.code), s(e.data.reason), personName(org, e.data.by), localStamp(e.at, tz)]);
+  const responseRows = ofType(ev, 'agency_response').map((e) => [agencyLabel(e.data.code), humanise(e.data.response), s(e.data.reference) || '-', s(e.data.summary), `${personName(org, e.data.by)}, ${shortStamp(e.at, tz)}`]);
+  const declineRows = ofType(ev, 'not_notifying').map((e) => [agencyLabel(e.data.code), s(e.data.reason), personName(org, e.data.by), shortStamp(e.at, tz)]);
 
   const consentRows: unknown[][] = [];
   if (answers['capacity'] !== undefined || answers['consent'] !== undefined) {
-    consentRows.push(['Report', humanise(answers['capacity']), humanise(answers['consent']), 'not recorded', localStamp(inc?.createdAt ?? reported?.at, tz)]);
+    consentRows.push(['Report', asked(answers['capacity']), asked(answers['consent']), 'not recorded', shortStamp(inc?.createdAt ?? reported?.at, tz)]);
   }
   for (const e of ofType(ev, 'consent_capacity')) {
-    consentRows.push([personName(org, e.data.by) === 'someone' ? 'Manager' : personName(org, e.data.by), humanise(e.data.capacity), humanise(e.data.consent), humanise(e.data.lawfulBasis), localStamp(e.at, tz)]);
+    consentRows.push([personName(org, e.data.by) === 'someone' ? 'Manager' : personName(org, e.data.by), humanise(e.data.capacity), humanise(e.data.consent), humanise(e.data.lawfulBasis), shortStamp(e.at, tz)]);
   }
 
   const done = new Map(ofType(ev, 'action_completed').map((e) => [s(e.data.id), e]));
   const actionRows = ofType(ev, 'action_added').map((e) => {
     const c = done.get(s(e.data.id));
-    return [s(e.data.what), personName(org, e.data.owner), e.data.due ? localStamp(s(e.data.due), tz) : '-', c ? `Done ${localStamp(c.at, tz)}${c.data.note ? `: ${s(c.data.note)}` : ''}` : 'Open'];
+    return [s(e.data.what), personName(org, e.data.owner), e.data.due ? shortStamp(s(e.data.due), tz) : '-', c ? `Done ${shortStamp(c.at, tz)}${c.data.note ? `: ${s(c.data.note)}` : ''}` : 'Open'];
   });
 
   const reviews = ofType(ev, 'learning_review');
   const review = reviews.length
-    ? reviews.map((e) => `<p class="muted">${escapeHtml(localStamp(e.at, tz))}</p><ul>${reviewLines(e.data.answers).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`).join('')
+    ? reviews.map((e) => `<p class="muted">${escapeHtml(shortStamp(e.at, tz))}</p><ul>${reviewLines(e.data.answers).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`).join('')
     : '<p class="muted">No learning review recorded yet.</p>';
 
   const timelineRows = ev.map((e) => [e.seq, localStamp(e.at, tz), humanise(e.type), eventSummary(e, org)]);
@@ -135,8 +143,8 @@ function incidentSection(r: IncidentRecord, org: Org): string {
 <h2>Summary</h2>${summary}
 <h2>What was reported</h2><div class="narrative">${escapeHtml(narrative || 'No narrative recorded.')}</div>
 <h2>Threshold answers</h2>${table([['Question', '40%'], ['Answer', '60%']], answerRows, 'No answers recorded.')}
-<h2>Decisions</h2>${table([['Agency', '17%'], ['Level', '11%'], ['Timing', '12%'], ['Rules', '12%'], ['Reason', '31%'], ['Deadline', '17%']], decisionRows, 'No outside agency needed to be told.')}
-<h2>Agencies told</h2>${table([['Agency', '17%'], ['Who', '20%'], ['When', '17%'], ['Reference', '13%'], ['Recorded by', '13%'], ['Deadline', '20%']], toldRows, 'No agency recorded as told.')}
+<h2>Decisions</h2>${table([['Agency', '16%'], ['Level', '15%'], ['Timing', '12%'], ['Rules', '13%'], ['Reason', '29%'], ['Deadline', '15%']], decisionRows, 'No outside agency needed to be told.')}
+<h2>Agencies told</h2>${table([['Agency', '18%'], ['Who', '19%'], ['When', '15%'], ['Reference', '16%'], ['Recorded by', '13%'], ['Deadline', '19%']], toldRows, 'No agency recorded as told.')}
 ${responseRows.length ? `<h2>Agency responses</h2>${table([['Agency', '18%'], ['Response', '15%'], ['Reference', '14%'], ['Summary', '30%'], ['Recorded', '23%']], responseRows, '')}` : ''}
 <h2>Decisions not to notify</h2>${table([['Agency', '20%'], ['Reason', '45%'], ['Decided by', '15%'], ['When', '20%']], declineRows, 'None recorded.')}
 <h2>Consent and capacity</h2>${table([['Recorded by', '18%'], ['Capacity', '18%'], ['Consent', '18%'], ['Lawful basis', '24%'], ['When', '22%']], consentRows, 'Not recorded.')}
