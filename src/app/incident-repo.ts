@@ -9,7 +9,7 @@ import { needsStaffSupport } from '../core/follow-through.js';
 import type { Session } from '../core/intake/session.js';
 import { CODE_LABELS, localTime } from '../core/messages.js';
 import { onCallAt } from '../core/rota.js';
-import type { Incident, ManagerCommand } from '../core/types.js';
+import type { Decision, Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
 import { activeOverrides } from './oncall.js';
 
@@ -68,22 +68,8 @@ export class IncidentRepo {
       await this.startPaging(existing, true);
       return;
     }
-    const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
-    const decision = this.ctx.decide(this.answersOf(session));
-    const inc = createIncident({
-      ref,
-      serviceId,
-      reporter: session.user,
-      session,
-      decision,
-      now: this.ctx.now(),
-      policy: await this.policyFor(serviceId),
-      versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
-      dueAt: this.dueAt,
-    });
-    if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return; // made already by a retry
-    await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
-    await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency: true, flow: inc.versions.flow, rules: inc.versions.rules });
+    const inc = await this.insert(session, this.ctx.decide(this.answersOf(session)), true);
+    if (!inc) return; // made already by a retry
     await this.ctx.store.append(ref, 'safety_answer', { key, value });
     await this.startPaging(inc, true);
     await this.schedule('record', ref, `record:${ref}:post`);
@@ -98,21 +84,8 @@ export class IncidentRepo {
       return true;
     });
     if (!inc) {
-      const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
-      inc = createIncident({
-        ref,
-        serviceId,
-        reporter: session.user,
-        session,
-        decision,
-        now: this.ctx.now(),
-        policy: await this.policyFor(serviceId),
-        versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
-        dueAt: this.dueAt,
-      });
-      if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return;
-      await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
-      await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency: false, flow: inc.versions.flow, rules: inc.versions.rules });
+      inc = await this.insert(session, decision, false);
+      if (!inc) return;
       await this.schedule('record', ref, `record:${ref}:post`);
     }
     await this.ctx.store.append(ref, 'intake_completed', {
@@ -132,6 +105,27 @@ export class IncidentRepo {
     });
     if (pageNeeded(inc)) await this.startPaging(inc, false);
     await this.changed(inc, null, {}, 'Report completed. Decision made.');
+  }
+
+  /** Make a new incident (refusing a second one with the same reference) and log that it was reported. */
+  private async insert(session: Session, decision: Decision, emergency: boolean): Promise<Incident | null> {
+    const ref = session.ref!;
+    const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
+    const inc = createIncident({
+      ref,
+      serviceId,
+      reporter: session.user,
+      session,
+      decision,
+      now: this.ctx.now(),
+      policy: await this.policyFor(serviceId),
+      versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
+      dueAt: this.dueAt,
+    });
+    if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return null;
+    await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
+    await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency, flow: inc.versions.flow, rules: inc.versions.rules });
+    return inc;
   }
 
   /** Queue the first page (once per incident: a deterministic job id). */

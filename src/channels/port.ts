@@ -2,6 +2,7 @@
 // (slack/, teams/, terminal/) implements Channel and turns its own inbound payloads into
 // `Inbound` events for the Assistant (src/app/assistant.ts).
 
+import type { Action } from '../core/people.js';
 import type { EscalationCode, Inbound, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
 
 export interface Channel {
@@ -46,16 +47,8 @@ export interface AssistantPort {
   incidentSummary(ref: string): Promise<{ ref: string; escalations: Array<{ code: EscalationCode; label: string }> } | null>;
 }
 
-export type RoleAction =
-  | 'see_all'
-  | 'acknowledge'
-  | 'act_on_escalation'
-  | 'close'
-  | 'export'
-  | 'erase'
-  | 'admin'
-  | 'take_over_oncall'
-  | 'swap_oncall';
+/** What a role may do (see src/core/people.ts). */
+export type RoleAction = Action;
 
 export type ChatCommand = 'oncall' | 'escalations' | 'help';
 
