@@ -3,7 +3,7 @@
 // suggests, and the reporter confirms.
 
 import type { IntakeContext } from '../core/intake/runtime.js';
-import { findFlags } from '../nlp/red-flags.js';
+import { findMentions } from '../nlp/red-flags.js';
 import { parseWhen } from '../nlp/times.js';
 import { recogniseChoice } from '../nlp/typed-answers.js';
 import { UNSURE_ID } from '../core/intake/runtime.js';
@@ -12,6 +12,7 @@ export function loadLanguage(timeZone: string): Pick<IntakeContext, 'recogniseCh
   return {
     recogniseChoice: (text, choices) => recogniseChoice(text, choices, { unsureId: UNSURE_ID })?.id ?? null,
     parseWhen: (text, now) => parseWhen(text, now, timeZone),
-    findFlags: (narrative) => findFlags(narrative).map((f) => ({ key: f.key, value: f.value, evidence: f.evidence })),
+    // Denials count too ("didn't bang her head" suggests No): a suggestion is never a decision.
+    findFlags: (narrative) => findMentions(narrative).map((f) => ({ key: f.key, value: f.value, evidence: f.evidence })),
   };
 }

@@ -7,14 +7,16 @@ export const MANAGER_HELP = [
   'ack REF: acknowledge a page',
   'notify REF CODE WHO | REFERENCE: an agency was told',
   'decline REF CODE REASON: decided not to notify',
-  'response REF CODE RESPONSE | REFERENCE | SUMMARY | MEETING DATE: the agency answered',
-  `  (RESPONSE: ${AGENCY_RESPONSES.join(', ')})`,
+  `response REF CODE RESPONSE | REFERENCE | SUMMARY | MEETING DATE: the agency answered (RESPONSE: ${AGENCY_RESPONSES.join(', ')})`,
   'action REF WHAT | OWNER | DUE YYYY-MM-DD [HH:MM] | AGENCY: an agreed action',
-  'done REF A1 NOTE: an action is done;  drop REF A1 REASON: it will not be done',
+  'done REF A1 NOTE: an action is done',
+  'drop REF A1 REASON: an action will not be done',
   'debrief REF NOTE: the staff debrief happened',
-  'commissioner REF: draft the commissioner update;  sent REF HOW: it was sent',
+  'commissioner REF: draft the commissioner update',
+  'sent REF HOW: the commissioner update was sent',
   'handover REF PERSON-ID: hand the incident to another manager',
-  'close REF;  review REF DELAY | GAP | THRESHOLD | CHANGE: the learning review',
+  'close REF: close the incident when everything is done',
+  'review REF DELAY | GAP | THRESHOLD | CHANGE: the learning review',
 ].join('\n');
 
 const VERBS = new Set(['ack', 'notify', 'decline', 'response', 'action', 'done', 'drop', 'close', 'debrief', 'commissioner', 'sent', 'handover', 'review']);

@@ -11,7 +11,7 @@ import type { Write } from './channel.js';
 export const TERMINAL_HELP = [
   'You are the reporter. Answer the questions; type "back" or "cancel" at any time.',
   'Acting as a manager (the on-call manager by default), start a line with "/":',
-  ...MANAGER_HELP.split('\n').map((l) => `  /${l.startsWith(' ') ? l.trim() : l}`),
+  ...MANAGER_HELP.split('\n').map((l) => `  /${l}`),
   '  /as PERSON-ID: act as someone else from the organisation file',
   '  /oncall  /oncall check  /escalations  /report  /help  /quit',
 ].join('\n');
@@ -29,6 +29,8 @@ export interface ReplOptions {
 export async function runRepl(o: ReplOptions): Promise<void> {
   let actingAs = o.manager();
   const rl = createInterface({ input: o.input ?? process.stdin, terminal: false });
+  // Take the iterator now: lines piped in before the first question is printed must not be lost.
+  const lines = rl[Symbol.asyncIterator]();
   o.write(`${TERMINAL_HELP}\n`);
   await o.assistant.handle({ type: 'start', user: o.reporter });
   await o.settle?.();
@@ -67,7 +69,7 @@ export async function runRepl(o: ReplOptions): Promise<void> {
     return true;
   };
 
-  for await (const raw of rl) {
+  for await (const raw of { [Symbol.asyncIterator]: () => lines }) {
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
     const goOn = await onLine(line);
