@@ -122,15 +122,17 @@ function incidentSection(r: IncidentRecord, org: Org): string {
     consentRows.push([personName(org, e.data.by) === 'someone' ? 'Manager' : personName(org, e.data.by), humanise(e.data.capacity), humanise(e.data.consent), humanise(e.data.lawfulBasis), shortStamp(e.at, tz)]);
   }
 
-  const done = new Map(ofType(ev, 'action_completed').map((e) => [s(e.data.id), e]));
+  const ended = new Map(ev.filter((e) => e.type === 'action_completed' || e.type === 'action_dropped').map((e) => [s(e.data.id), e]));
   const actionRows = ofType(ev, 'action_added').map((e) => {
-    const c = done.get(s(e.data.id));
-    return [s(e.data.what), personName(org, e.data.owner), e.data.due ? shortStamp(s(e.data.due), tz) : '-', c ? `Done ${shortStamp(c.at, tz)}${c.data.note ? `: ${s(c.data.note)}` : ''}` : 'Open'];
+    const c = ended.get(s(e.data.id));
+    const due = e.data.dueAt ?? e.data.due;
+    const status = c ? `${c.type === 'action_dropped' ? 'Not going ahead' : 'Done'} ${shortStamp(c.at, tz)}${c.data.note ? `: ${s(c.data.note)}` : ''}` : 'Open';
+    return [`${s(e.data.id)} ${s(e.data.what)}${e.data.agency ? ` (for ${agencyLabel(e.data.agency)})` : ''}`, personName(org, e.data.owner), due ? shortStamp(s(due), tz) : '-', status];
   });
 
   const reviews = ofType(ev, 'learning_review');
   const review = reviews.length
-    ? reviews.map((e) => `<p class="muted">${escapeHtml(shortStamp(e.at, tz))}</p><ul>${reviewLines(e.data.answers).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`).join('')
+    ? reviews.map((e) => `<p class="muted">${escapeHtml(`${shortStamp(e.at, tz)}${e.data.by ? `, by ${personName(org, e.data.by)}` : ''}`)}</p><ul>${reviewLines(e.data).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`).join('')
     : '<p class="muted">No learning review recorded yet.</p>';
 
   const timelineRows = ev.map((e) => [e.seq, localStamp(e.at, tz), humanise(e.type), eventSummary(e, org)]);

@@ -158,7 +158,7 @@ export function governanceReport(
       if (e.type === 'not_notifying') {
         report.notNotifying.push({ ref: inc.ref, code: e.data.code as EscalationCode, reason: String(e.data.reason ?? ''), by: String(e.data.by ?? ''), at: e.at });
       }
-      if (e.type === 'learning_review') report.learning.push({ ref: inc.ref, at: e.at, lines: reviewLines(e.data.answers) });
+      if (e.type === 'learning_review') report.learning.push({ ref: inc.ref, at: e.at, lines: reviewLines(e.data) });
     }
 
     unsureKeys.push(...new Set(inc.unsure ?? []));

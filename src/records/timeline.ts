@@ -98,24 +98,37 @@ export function eventSummary(e: Pick<StoredEvent, 'type' | 'data'>, org: Org): s
       return `Manager asked to re-check ${agencyLabel(d.code)}.`;
     case 'handover':
       return `Handed over from ${personName(org, d.from)} to ${personName(org, d.to)} by ${by()}.`;
-    case 'agency_response':
-      return `${agencyLabel(d.code)} replied: ${humanise(d.response)}${d.reference ? ` (reference ${str(d.reference)})` : ''}.${d.summary ? ` ${str(d.summary)}` : ''} Recorded by ${by()}.`;
-    case 'action_added':
-      return `Action ${str(d.id)} added: ${str(d.what)}. Owner ${personName(org, d.owner)}${d.due ? `, due ${localStamp(str(d.due), org.timezone)}` : ''}${d.agency ? ` (${agencyLabel(d.agency)})` : ''}.`;
+    case 'agency_response': {
+      const meeting = d.meetingAt ? ` Strategy meeting ${localStamp(str(d.meetingAt), org.timezone)}.` : '';
+      return `${agencyLabel(d.code)} replied: ${humanise(d.response)}${d.reference ? ` (reference ${str(d.reference)})` : ''}.${d.summary ? ` ${str(d.summary)}` : ''}${meeting} Recorded by ${by()}.`;
+    }
+    case 'action_added': {
+      const due = d.dueAt ?? d.due;
+      return `Action ${str(d.id)} agreed: ${str(d.what)}. Owner ${personName(org, d.owner)}${due ? `, due ${localStamp(str(due), org.timezone)}` : ''}${d.agency ? ` (for ${agencyLabel(d.agency)})` : ''}.`;
+    }
     case 'action_completed':
       return `Action ${str(d.id)} done by ${by()}${d.note ? `: ${str(d.note)}` : ''}.`;
+    case 'action_dropped':
+      return `Action ${str(d.id)} will not go ahead (${by()})${d.note ? `: ${str(d.note)}` : ''}.`;
+    case 'action_overdue':
+      return `Action ${str(d.id)} is overdue.`;
+    case 'debrief_reminder':
+      return `Debrief reminder sent to ${personName(org, d.to)}.`;
     case 'closed':
       return `Closed by ${by()}.`;
     case 'learning_review':
-      return `Learning review: ${reviewLines(d.answers).join('; ') || 'no answers'}.`;
+      return `Learning review by ${by()}: ${reviewLines(d).join('; ') || 'no answers'}.`;
     case 'support_offered':
       return 'Staff support offered.';
     case 'debrief_recorded':
       return `Debrief recorded by ${by()}${d.at ? `, held ${localStamp(str(d.at), org.timezone)}` : ''}.`;
-    case 'commissioner_update':
-      return d.sent
-        ? `Commissioner update sent${typeof d.sent === 'object' && d.sent ? ` (${humanise((d.sent as Record<string, unknown>).how)}, ${localStamp(str((d.sent as Record<string, unknown>).at), org.timezone)})` : ''}.`
-        : 'Commissioner update drafted.';
+    case 'commissioner_update': {
+      if (!d.sent) return 'Commissioner update drafted.';
+      const sent = typeof d.sent === 'object' && d.sent ? (d.sent as Record<string, unknown>) : d;
+      const how = sent.how ? ` (${str(sent.how)})` : '';
+      const when = sent.at ? `, ${localStamp(str(sent.at), org.timezone)}` : '';
+      return `Commissioner update sent${how}${when}${d.by ? ` by ${by()}` : ''}.`;
+    }
     case 'consent_capacity':
       return `Capacity: ${humanise(d.capacity)}. Consent: ${humanise(d.consent)}. Lawful basis: ${humanise(d.lawfulBasis)}.`;
     case 'redaction':
@@ -125,8 +138,28 @@ export function eventSummary(e: Pick<StoredEvent, 'type' | 'data'>, org: Org): s
   }
 }
 
-/** Learning review answers as "question: answer" lines (object or list of {question, answer}). */
-export function reviewLines(answers: unknown): string[] {
+const REVIEW_QUESTIONS: Array<[string, string]> = [
+  ['delay', 'Any delay'],
+  ['gap', 'Communication gap'],
+  ['threshold', 'Unclear threshold'],
+  ['change', 'What changes'],
+];
+
+/**
+ * A learning review event's answers as "question: answer" lines: the app's flat form
+ * {delay, gap, threshold, change}, or {answers: object | list of {question, answer}}.
+ */
+export function reviewLines(data: unknown): string[] {
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const d = data as Record<string, unknown>;
+    if (d.answers !== undefined) return answerLines(d.answers);
+    const flat = REVIEW_QUESTIONS.filter(([k]) => d[k] !== undefined).map(([k, label]) => `${label}: ${str(d[k])}`);
+    if (flat.length) return flat;
+  }
+  return answerLines(data);
+}
+
+function answerLines(answers: unknown): string[] {
   if (Array.isArray(answers)) {
     return answers.map((a) =>
       a && typeof a === 'object' ? `${humanise((a as Record<string, unknown>).question ?? (a as Record<string, unknown>).key)}: ${str((a as Record<string, unknown>).answer ?? (a as Record<string, unknown>).value)}` : str(a),

@@ -14,7 +14,7 @@ import { evidencePackHtml } from '../../src/records/evidence-pack.js';
 import { memoryEventLog } from '../../src/records/event-log.js';
 import { loadRecord } from '../../src/records/export.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import { appendLaterEvents, runBruising } from './seed-fixture.js';
+import { appendConsentCapacity, followThrough, runBruising } from './seed-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const required = process.env.EVIDENCE_PDF_REQUIRED === '1';
@@ -55,7 +55,8 @@ describe.skipIf(Boolean(skipReason))('evidence pack PDF (headless Chromium)', ()
     if (!haveChromium) throw new Error(`EVIDENCE_PDF_REQUIRED=1 but ${CHROMIUM} is not installed`);
     const store = new MemoryStore();
     const { h, ref } = await runBruising(store);
-    await appendLaterEvents(store, ref, (m) => new Date(Date.now() + m * 60_000));
+    await followThrough(h, ref);
+    await appendConsentCapacity(store, ref, new Date());
     await h.stop();
     const html = evidencePackHtml([await loadRecord(store, ref, memoryEventLog(store))], loadOrganisation(), { by: 'tom-reilly', at: new Date() });
     const htmlFile = join(dir, 'pack.html');

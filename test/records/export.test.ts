@@ -10,7 +10,7 @@ import { csvCell, exportCsv, exportJson, inRange, loadRecord, loadRecords } from
 import { eventSummary, localStamp } from '../../src/records/timeline.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import type { TerminalHarness } from '../helpers/app.js';
-import { appendLaterEvents, runBruising } from './seed-fixture.js';
+import { appendConsentCapacity, followThrough, runBruising } from './seed-fixture.js';
 
 const org = loadOrganisation();
 const meta = { by: 'tom-reilly', at: new Date('2026-07-03T12:00:00Z') };
@@ -51,10 +51,11 @@ describe('export of the bruising seed example', () => {
     const store = clockedStore('2026-07-01T08:59:00Z');
     const run = await runBruising(store);
     h = run.h;
-    await appendLaterEvents(store, run.ref, (m) => new Date(Date.parse('2026-07-01T09:30:00Z') + m * 60_000));
+    await followThrough(run.h, run.ref);
+    await appendConsentCapacity(store, run.ref, new Date('2026-07-01T11:00:00Z'));
     const stored = await store.read(run.ref);
     expect(stored.map((e) => e.type)).toEqual(
-      expect.arrayContaining(['reported', 'intake_completed', 'decision', 'page_sent', 'acknowledged', 'notified', 'not_notifying', 'learning_review']),
+      expect.arrayContaining(['reported', 'intake_completed', 'decision', 'page_sent', 'acknowledged', 'notified', 'not_notifying', 'agency_response', 'action_added', 'action_completed', 'closed', 'learning_review', 'consent_capacity']),
     );
     const record = await loadRecord(store, run.ref, memoryEventLog(store));
     expect(record.chain.ok).toBe(true);
@@ -96,6 +97,11 @@ describe('export of the bruising seed example', () => {
     expect(html).toContain('E1, E2, E9, S4-lacks-capacity');
     expect(html).toContain('best interests');
     expect(html).toContain('Handover sheet now asks about falls');
+    expect(html).toContain('<li>Communication gap: Night staff had not passed on a fall</li>');
+    expect(html).toContain('Section 42 enquiry opened; social worker visiting');
+    expect(html).toContain('A1 Body map and photos by the nurse (for Adult safeguarding team)');
+    expect(html).toContain('Best-interests meeting first; daughter to be told after it');
+    expect(html).toMatch(/<dt>Status<\/dt><dd>Closed /);
     expect(html).toMatch(/@page \{ size: A4;/);
     expect(html).toMatch(/Intact: \d+ events/);
   });

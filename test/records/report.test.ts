@@ -105,7 +105,7 @@ const events: Record<string, StoredEvent[]> = {
     ['2026-03-20T08:00:00Z', 'reported'],
     ['2026-03-20T08:00:00Z', 'page_sent'],
     ['2026-03-20T09:00:00Z', 'paging_exhausted', { tiers: 2 }], // never acknowledged
-    ['2026-03-25T10:00:00Z', 'learning_review', { answers: { delay: 'Yes: the page was missed', changes: 'Second phone on the rota' } }],
+    ['2026-03-25T10:00:00Z', 'learning_review', { by: 'priya-desai', at: '2026-03-25T10:00:00Z', delay: 'Yes: the page was missed', gap: 'None', threshold: 'No', change: 'Second phone on the rota' }],
   ),
   'WL-2026-0001': log(
     ['2026-03-31T22:30:00Z', 'reported'],
@@ -176,7 +176,7 @@ describe('governance report against the hand-computed fixture', () => {
       { key: 'risk_to_others', count: 2, asked: 4 },
       { key: 'crime', count: 1, asked: 1 },
     ]);
-    expect(report.learning).toEqual([{ ref: 'EC-2026-0002', at: '2026-03-25T10:00:00Z', lines: ['delay: Yes: the page was missed', 'changes: Second phone on the rota'] }]);
+    expect(report.learning).toEqual([{ ref: 'EC-2026-0002', at: '2026-03-25T10:00:00Z', lines: ['Any delay: Yes: the page was missed', 'Communication gap: None', 'Unclear threshold: No', 'What changes: Second phone on the rota'] }]);
   });
 
   it('renders as text lines and as a short chat message, without narratives', () => {
@@ -217,5 +217,14 @@ describe('weekly digest', () => {
     expect(channelName('J.S.', 'initials')).toBe('J.S.');
     expect(channelName('Room 12', 'local_id')).toBe('Room 12');
     expect(channelName('', 'initials')).toBe('-');
+  });
+});
+
+describe('learning review answers in either shape', () => {
+  it('reads the flat form the app writes and the {answers} form', async () => {
+    const { reviewLines } = await import('../../src/records/timeline.js');
+    expect(reviewLines({ by: 'x', at: 'y', delay: 'No', change: 'More training' })).toEqual(['Any delay: No', 'What changes: More training']);
+    expect(reviewLines({ answers: { delay: 'No' } })).toEqual(['delay: No']);
+    expect(reviewLines({ answers: [{ question: 'any_delay', answer: 'Yes' }] })).toEqual(['any delay: Yes']);
   });
 });

@@ -50,18 +50,31 @@ export async function runBruising(store?: Store): Promise<{ h: TerminalHarness; 
 }
 
 /**
- * Events the lead's code will append soon (consent and capacity, an action, closing, the learning
- * review), added straight to the log so the evidence pack shows every section.
+ * The manager follows the bruising incident through with the real chat commands: the agency's
+ * answer, an agreed action done, the other agencies told, closure and the learning review.
+ * Returns everything the chat printed, for diagnosis.
  */
-export async function appendLaterEvents(store: Store, ref: string, at: (minutes: number) => Date): Promise<void> {
-  await store.append(ref, 'consent_capacity', { capacity: 'lacks', consent: 'not_applicable', lawfulBasis: 'best_interests', by: 'sam-okafor' }, at(30));
-  await store.append(ref, 'action_added', { id: 'A1', what: 'Body map and photos by the nurse', owner: 'sam-okafor', due: at(240).toISOString(), agency: null }, at(31));
-  await store.append(ref, 'action_completed', { id: 'A1', note: 'Body map on file', by: 'sam-okafor' }, at(90));
-  await store.append(ref, 'closed', { by: 'sam-okafor' }, at(2000));
-  await store.append(
-    ref,
-    'learning_review',
-    { answers: { delay: 'No delay', communication_gap: 'Night staff had not passed on a fall', unclear_threshold: 'No', changes: 'Handover sheet now asks about falls' } },
-    at(2001),
-  );
+export async function followThrough(h: TerminalHarness, ref: string): Promise<string> {
+  const due = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
+  const lines = [
+    `/response ${ref} safeguarding_adults enquiry_opened | SG-2026-0117 | Section 42 enquiry opened; social worker visiting`,
+    `/action ${ref} Body map and photos by the nurse | sam-okafor | ${due} 17:00 | safeguarding_adults`,
+    `/done ${ref} A1 Body map on file`,
+    `/notify ${ref} gp_or_health Dr Patel, Riverside Surgery | GP-5521`,
+    `/notify ${ref} cqc_notification CQC online form | CQC-0042`,
+    `/decline ${ref} family_nok Best-interests meeting first; daughter to be told after it`,
+    `/decline ${ref} commissioner Not required by our contract for this category`,
+    `/close ${ref}`,
+    `/review ${ref} No delay | Night staff had not passed on a fall | No | Handover sheet now asks about falls`,
+  ];
+  for (const l of lines) await h.type(l);
+  return h.take();
+}
+
+/**
+ * The consent and capacity decision, an event type the app does not append yet (shape from the
+ * lead's plan), added straight to the log so the evidence pack shows that section too.
+ */
+export async function appendConsentCapacity(store: Store, ref: string, at: Date): Promise<void> {
+  await store.append(ref, 'consent_capacity', { capacity: 'lacks', consent: 'not_applicable', lawfulBasis: 'best_interests', by: 'sam-okafor' }, at);
 }
