@@ -23,7 +23,7 @@ import { startBenchSlackApi, type ApiCall } from './fake-slack-api.js';
 import { summarise, type Summary } from './stats.js';
 
 export type Command =
-  | { cmd: 'app'; eventsUrl: string; secret: string; rate: number; seconds: number }
+  | { cmd: 'app'; eventsUrl: string; secret: string; rate: number; seconds: number; maxOpen: number }
   | { cmd: 'floor'; eventsUrl: string; secret: string; rate: number; seconds: number }
   | { cmd: 'fill'; eventsUrl: string; secret: string; count: number; concurrency: number }
   | { cmd: 'exit' };
@@ -46,6 +46,10 @@ export interface PhaseResult {
   pagesBeforeConfirm: number;
   /** Confirmed intakes whose page never arrived within the drain timeout. */
   pagesMissing: number;
+  /** Ticks with no reporter free to send (every one of maxOpen waiting for an answer): load not offered. */
+  skipped: number;
+  /** Turns per completed intake. */
+  turnsPerIntake: number;
 }
 
 const ONCALL_DM = 'DONCALL01';
@@ -169,7 +173,6 @@ function nextRequest(r: Reporter): { req: SlackRequest; confirm: boolean } {
   const req = button
     ? blockActions({ user: r.id, actionId: button.action_id, value: button.value, channel: r.dm, messageTs: seen.ts })
     : dmMessage({ user: r.id, text: todo, channel: r.dm });
-  if (process.env['BENCH_DEBUG']) process.stderr.write(`${r.id} ${seen.stepId} → ${todo}\n`);
   return { req, confirm: seen.stepId === 'confirm' };
 }
 
@@ -184,7 +187,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emptyResult(phase: PhaseResult['phase']): PhaseResult {
   const none = summarise([]);
-  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0 };
+  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0 };
 }
 
 /** Send `tick()` at `rate` per second for `seconds`, then wait until `inFlight()` is 0 (bounded). */
@@ -217,6 +220,8 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   const ready: Reporter[] = [];
   let inFlight = 0;
   let awaitingPage = 0;
+  let open = 0;
+  let completedTurns = 0;
 
   listener = (call) => {
     if (call.method !== 'chat.postMessage') return;
@@ -237,12 +242,15 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     const seen = classify(call, call.ts ?? '');
     if (!seen) return;
     turnMs.push(call.at - r.sentAt);
+    if (process.env['BENCH_DEBUG']) process.stderr.write(`${r.id} ${r.next?.kind === 'question' ? r.next.stepId : r.next?.kind ?? 'hello'} took ${(call.at - r.sentAt).toFixed(1)} ms → ${seen.kind === 'question' ? seen.stepId : seen.kind}\n`);
     r.sentAt = null;
     inFlight -= 1;
     r.next = seen;
     if (seen.kind === 'decision') {
       r.done = true;
       out.intakesCompleted += 1;
+      open -= 1;
+      completedTurns += [...r.used.values()].reduce((a, b) => a + b, 0) + 2;
       byDm.delete(r.dm);
       return;
     }
@@ -252,7 +260,11 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   const tick = () => {
     let r = ready.shift();
     if (!r) {
-      if (serial >= MAX_REPORTERS) return;
+      if (serial >= MAX_REPORTERS || open >= c.maxOpen) {
+        out.skipped += 1;
+        return;
+      }
+      open += 1;
       r = newReporter();
       byDm.set(r.dm, r);
       bySubject.set(r.subject, r);
@@ -275,6 +287,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   out.seconds = await paced(c.rate, c.seconds, tick, () => inFlight + awaitingPage);
   out.lost = inFlight;
   out.pagesMissing = awaitingPage;
+  out.turnsPerIntake = out.intakesCompleted ? completedTurns / out.intakesCompleted : 0;
   out.turns = summarise(turnMs);
   out.acks = summarise(ackMs);
   out.toPage = summarise(toPageMs);
