@@ -31,7 +31,12 @@ export function escapeHtml(value: unknown): string {
 }
 
 const CSS = `
-@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+@page {
+  size: A4;
+  margin: 16mm 14mm 18mm 14mm;
+  @bottom-left { content: "Evidence pack · Confidential"; font: 8pt sans-serif; color: #555; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #555; }
+}
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.4; color: #111; margin: 0; }
 main { max-width: 182mm; margin: 0 auto; }

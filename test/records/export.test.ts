@@ -102,7 +102,7 @@ describe('export of the bruising seed example', () => {
     expect(html).toContain('A1 Body map and photos by the nurse (for Adult safeguarding team)');
     expect(html).toContain('Best-interests meeting first; daughter to be told after it');
     expect(html).toMatch(/<dt>Status<\/dt><dd>Closed /);
-    expect(html).toMatch(/@page \{ size: A4;/);
+    expect(html).toMatch(/@page \{\s*size: A4;/);
     expect(html).toMatch(/Intact: \d+ events/);
   });
 
