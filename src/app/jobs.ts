@@ -150,7 +150,7 @@ export class JobRunner {
       // Nobody at this tier can be reached in chat: say so at once and move straight on.
       await this.repo.changed(updated, 'page_unreachable', { tier: tier.tier, people: unreachable },
         `Cannot reach ${unreachable.map((id) => this.personName(id)).join(', ')} in chat. Paging the next tier.`);
-      await this.alertChannel(updated, `${updated.ref}: I cannot reach ${unreachable.map((id) => this.mention(id)).join(', ')} in chat. Please phone them: ${this.phoneLine(unreachable)}.`);
+      await this.alertChannel(updated, `${updated.ref}: I cannot reach ${unreachable.map((id) => this.personName(id)).join(', ')} in chat. Please phone them: ${this.phoneLine(unreachable)}.`, false, unreachable);
       await this.tellReporter(updated, `I cannot reach the on-call manager in chat. Please phone ${this.phoneLine(unreachable)} now. I am paging the next manager too.`);
       return this.next(updated, tierIndex, attempt, emergency, 0);
     }
@@ -184,15 +184,13 @@ export class JobRunner {
     await this.tellReporter(inc, `No manager has answered yet. Please phone ${this.phoneLine(everyone)} now and give them reference ${inc.ref}.`);
   }
 
-  private mention(personId: string): string {
-    return this.personName(personId);
-  }
-
-  private async alertChannel(inc: Incident, text: string, everyone = false): Promise<void> {
+  /** An alert in the escalations channel, optionally to everyone there or naming people with @mentions. */
+  private async alertChannel(inc: Incident, text: string, everyone = false, mention: string[] = []): Promise<void> {
     for (const p of this.platforms()) {
       const where = escalationChannel(this.ctx.org, p, inc.serviceId);
       if (!where) continue;
-      await this.ctx.channels[p]!.postChannel(where.conversation, { kind: 'alert', text, blocks: [{ type: 'text', text, emphasis: 'urgent' }], mentionChannel: everyone });
+      const mentions = mention.map((id) => userRefFor(this.ctx.org, id, p)).filter((u): u is UserRef => Boolean(u));
+      await this.ctx.channels[p]!.postChannel(where.conversation, { kind: 'alert', text, blocks: [{ type: 'text', text, emphasis: 'urgent' }], mentionChannel: everyone, mentions });
     }
   }
 

@@ -225,6 +225,8 @@ export interface OutMessage {
   question?: { stepId: string; choices: Choice[]; freeText: boolean };
   /** For channel-wide alerts only: notify everyone in the channel (Slack <!channel>, Teams channel mention). Never set from user text. */
   mentionChannel?: boolean;
+  /** For alerts only: people (from the organisation file) to @mention on the channel's platform. */
+  mentions?: UserRef[];
 }
 
 // ---------------------------------------------------------------------------
