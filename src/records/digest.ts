@@ -17,7 +17,7 @@ const MAX_LINES = 15;
 export function channelName(subject: string | undefined, mode: 'initials' | 'local_id'): string {
   const s = (subject ?? '').trim();
   if (!s) return '-';
-  if (mode === 'local_id') return s;
+  if (mode === 'local_id' || s.startsWith('[')) return s; // a local id, or "[erased]"
   if (/^[A-Z](\.?[A-Z]){0,3}\.?$/.test(s)) return s;
   const words = s.split(/[\s-]+/).filter((w) => /\p{L}/u.test(w));
   return words.map((w) => `${w.match(/\p{L}/u)![0]!.toUpperCase()}.`).join('') || '-';

@@ -105,11 +105,14 @@ export function csvCell(value: unknown): string {
 
 export const CSV_HEADER = ['ref', 'seq', 'local_time', 'utc_time', 'type', 'summary'] as const;
 
-/** CSV: one row per event (ref, seq, local time, UTC time, type, summary), CRLF line ends. */
+/**
+ * CSV: one row per event (ref, seq, local time, UTC time, type, summary), CRLF line ends, UTF-8
+ * with a byte-order mark so Excel shows names and punctuation correctly.
+ */
 export function exportCsv(records: IncidentRecord[], org: Pick<Organisation, 'people' | 'services' | 'timezone'>): string {
   const rows: unknown[][] = [[...CSV_HEADER]];
   for (const r of records) {
     for (const e of r.events) rows.push([r.ref, e.seq, localStamp(e.at, org.timezone), e.at, e.type, eventSummary(e, org)]);
   }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return '\uFEFF' + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -27,7 +27,9 @@ function clockedStore(startIso: string): MemoryStore {
 }
 
 /** Split CSV text into rows of cells (RFC 4180 quoting). */
-function parseCsv(text: string): string[][] {
+function parseCsv(withBom: string): string[][] {
+  expect(withBom.startsWith('\uFEFF'), 'UTF-8 byte-order mark for Excel').toBe(true);
+  const text = withBom.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';

@@ -217,6 +217,7 @@ describe('weekly digest', () => {
     expect(channelName('J.S.', 'initials')).toBe('J.S.');
     expect(channelName('Room 12', 'local_id')).toBe('Room 12');
     expect(channelName('', 'initials')).toBe('-');
+    expect(channelName('[erased]', 'initials')).toBe('[erased]');
   });
 });
 
