@@ -157,7 +157,7 @@ export class SlackE2E {
   }
 
   /** Wait (polling, bounded) until `find` returns something; durable jobs run in the BullMQ worker. */
-  async waitFor<T>(what: string, find: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+  async waitFor<T>(what: string, find: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const got = find();
