@@ -9,8 +9,10 @@ import { can } from '../core/people.js';
 import type { Incident, OutMessage, UserRef } from '../core/types.js';
 import type { Store, StoredEvent } from '../store/port.js';
 import { weeklyDigest } from './digest.js';
+import { eventLogFor } from './event-log.js';
 import { inRange, type DateRange } from './export.js';
 import { governanceReport, reportMessage, type GovernanceReport } from './report.js';
+import { fingerprintAt } from './verify.js';
 
 type Org = Organisation;
 
@@ -53,9 +55,9 @@ export async function reportReply(store: Store, org: Org, user: UserRef, args: s
   return reportMessage(report, (id) => org.services.find((s) => s.id === id)?.name ?? id);
 }
 
-/** The weekly digest for the escalations channel, from every incident in the store. */
+/** The weekly digest for the escalations channel, from every incident in the store, with the record fingerprint. */
 export async function weeklyDigestFor(store: Store, org: Org, now: Date): Promise<OutMessage> {
-  return weeklyDigest(await allIncidents(store), now, org);
+  return weeklyDigest(await allIncidents(store), now, org, await fingerprintAt(eventLogFor(store), now));
 }
 
 /** The next Monday 09:00 local time strictly after `now` (when the weekly digest goes out). */

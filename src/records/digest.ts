@@ -27,7 +27,16 @@ function overdueItems(inc: Incident, now: Date) {
   return inc.escalations.filter((e) => e.itemStatus === 'open' && e.status !== 'done' && e.level === 'required' && e.dueAt && Date.parse(e.dueAt) < now.getTime());
 }
 
-export function weeklyDigest(incidents: Incident[], now: Date, org: Pick<Organisation, 'services' | 'privacy' | 'timezone'>): OutMessage {
+/**
+ * `fingerprint` (optional): the record fingerprint at `now` (verify.ts fingerprintAt), posted so
+ * the channel keeps a witness of the audit trail outside the store.
+ */
+export function weeklyDigest(
+  incidents: Incident[],
+  now: Date,
+  org: Pick<Organisation, 'services' | 'privacy' | 'timezone'>,
+  fingerprint?: { logs: number; fingerprint: string },
+): OutMessage {
   const weekStart = now.getTime() - WEEK_MS;
   const recent = incidents.filter((i) => Date.parse(i.createdAt) > weekStart && Date.parse(i.createdAt) <= now.getTime());
   const open = incidents.filter((i) => i.status === 'open');
@@ -58,10 +67,13 @@ export function weeklyDigest(incidents: Incident[], now: Date, org: Pick<Organis
   if (perService.length) blocks.push({ type: 'text', text: `This week by service: ${perService.map((x) => `${x.name} ${x.n}`).join(', ')}` });
   if (overdueCount) blocks.push({ type: 'text', text: `${overdueCount} open incident${overdueCount === 1 ? ' has' : 's have'} overdue items: please act on them first.`, emphasis: 'urgent' });
   blocks.push(lines.length ? { type: 'list', items: lines } : { type: 'text', text: 'No open incidents.' });
+  const print = fingerprint ? `Record fingerprint at ${now.toISOString()}: ${fingerprint.fingerprint.slice(0, 16)} (${fingerprint.logs} log${fingerprint.logs === 1 ? '' : 's'}).` : '';
+  if (print) blocks.push({ type: 'text', text: print, emphasis: 'muted' });
   const text = [
     title,
     `Reported this week: ${recent.length}. Open now: ${open.length}. With overdue items: ${overdueCount}.`,
     ...lines.map((l) => `• ${l}`),
+    ...(print ? [print] : []),
   ].join('\n');
   return { kind: 'say', text, blocks };
 }

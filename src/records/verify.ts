@@ -3,6 +3,7 @@
 // before (prevHash), and the last event matches the head the store keeps. One plain line per
 // problem, naming the seq, so an auditor can see what was edited, deleted or inserted.
 
+import { createHash } from 'node:crypto';
 import { eventHash } from '../store/chain.js';
 import type { StoredEvent } from '../store/port.js';
 import type { EventLog, LogHead } from './event-log.js';
@@ -94,4 +95,20 @@ export async function verifyAll(log: EventLog, incidentRefs: string[]): Promise<
 /** One line per problem, "REF: message"; nothing when intact. */
 export function problemLines(results: VerifyResult[]): string[] {
   return results.flatMap((r) => r.problems.map((p) => `${r.ref}: ${p.message}`));
+}
+
+/**
+ * A fingerprint of every log as it stood at `at`: sha256 over "ref seq hash" of each log's last
+ * event at or before `at`, refs in order. Posted in the weekly digest (a record outside Redis),
+ * it lets anyone check later, with `npm run verify -- --fingerprint ISO-TIME`, that no log was
+ * rewritten wholesale since (which the chain alone cannot show: a rewrite can re-chain every
+ * hash). Erasure keeps stored hashes, so it does not change a fingerprint; purging a log does.
+ */
+export async function fingerprintAt(log: EventLog, at: Date): Promise<{ logs: number; fingerprint: string }> {
+  const lines: string[] = [];
+  for (const ref of (await log.streams()).sort()) {
+    const last = (await log.read(ref)).filter((e) => Date.parse(e.at) <= at.getTime()).at(-1);
+    if (last) lines.push(`${ref} ${last.seq} ${last.hash}`);
+  }
+  return { logs: lines.length, fingerprint: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }

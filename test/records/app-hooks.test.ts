@@ -48,6 +48,7 @@ describe('report in chat', () => {
     const msg = await weeklyDigestFor(store, org, new Date('2026-03-12T09:00:00Z'));
     expect(msg.text).toContain('Reported this week: 1. Open now: 2.');
     expect(msg.text).toContain('RH-2026-0001 · Riverside House · J.S.');
+    expect(msg.text).toMatch(/Record fingerprint at 2026-03-12T09:00:00.000Z: [0-9a-f]{16} \(2 logs\)\.$/);
     expect(JSON.stringify(msg)).not.toContain('PRIVATE');
   });
 });

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runVerify } from '../../src/cli/verify.js';
 import { redisEventLog } from '../../src/records/event-log.js';
-import { problemLines, verifyAll, verifyEvents, verifyStream } from '../../src/records/verify.js';
+import { fingerprintAt, problemLines, verifyAll, verifyEvents, verifyStream } from '../../src/records/verify.js';
 import { eventHash } from '../../src/store/chain.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore, storeKey } from '../../src/store/redis.js';
@@ -155,6 +155,36 @@ describe('verify on Redis', () => {
     await store.append('EC-2026-0001', 'reported', { serviceId: 'elm-court' });
     const c = await cli('--all');
     expect(c).toEqual({ code: 0, out: ['OK: 2 incidents, 5 events, chain intact.'] });
+  });
+});
+
+describe('record fingerprint (a witness kept outside Redis)', () => {
+  it('stays the same for a past time as logs grow, and changes when a log is rewritten wholesale', async () => {
+    const T = new Date('2026-11-20T11:00:00Z'); // after the 4 events of beforeEach
+    const before = await fingerprintAt(log(), T);
+    expect(before.logs).toBe(1);
+    await store.append(REF, 'closed', { by: 'sam-okafor' }, new Date('2026-11-21T10:00:00Z'));
+    expect(await fingerprintAt(log(), T)).toEqual(before);
+    expect((await fingerprintAt(log(), new Date('2026-11-22T00:00:00Z'))).fingerprint).not.toBe(before.fingerprint);
+    const c = await cli('--fingerprint', T.toISOString());
+    expect(c).toEqual({ code: 0, out: [`Fingerprint at ${T.toISOString()}: ${before.fingerprint.slice(0, 16)} (1 log)`] });
+
+    // An insider rewrites seq 2 and re-chains everything after it, head included: the chain checks out...
+    const events = await store.read(REF);
+    let prev = '';
+    const rechained = events.map((e) => {
+      const data = e.seq === 2 ? { subject: 'AB', narrative: 'Nothing happened.' } : e.data;
+      const hash = eventHash(prev, e.seq, e.at, e.type, data);
+      const out = { ...e, data, prevHash: prev, hash };
+      prev = hash;
+      return out;
+    });
+    await redis.del(eventsKey());
+    for (const e of rechained) await redis.xadd(eventsKey(), '*', 'seq', String(e.seq), 'at', e.at, 'type', e.type, 'data', JSON.stringify(e.data), 'prev', e.prevHash, 'hash', e.hash);
+    await redis.hset(headKey(), 'seq', String(rechained.at(-1)!.seq), 'hash', rechained.at(-1)!.hash);
+    expect((await verifyStream(log(), REF)).ok).toBe(true);
+    // ...but the fingerprint posted earlier no longer matches.
+    expect((await fingerprintAt(log(), T)).fingerprint).not.toBe(before.fingerprint);
   });
 });
 
