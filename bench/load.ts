@@ -223,7 +223,9 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   let open = 0;
   let completedTurns = 0;
 
+  let traceFrom: number | null = null;
   listener = (call) => {
+    if (process.env['BENCH_DEBUG'] && traceFrom !== null && call.at - traceFrom < 5000) process.stderr.write(`  +${(call.at - traceFrom).toFixed(0)} ms ${call.method} ${call.channel}\n`);
     if (call.method !== 'chat.postMessage') return;
     if (call.channel === ONCALL_DM) {
       const m = /RB[0-9A-Z]+X/.exec(call.params.get('blocks') ?? '');
@@ -274,6 +276,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     r.sentAt = performance.now();
     if (confirm) {
       r.confirmedAt = r.sentAt;
+      if (traceFrom === null) traceFrom = r.sentAt;
       if (bySubject.has(r.subject)) awaitingPage += 1;
     }
     inFlight += 1;
@@ -361,7 +364,11 @@ async function runFill(c: Extract<Command, { cmd: 'fill' }>): Promise<PhaseResul
       next += 1;
       const r = newReporter();
       const asked = new Promise<void>((resolve) => waiting.set(r.dm, resolve));
-      const { status } = await post(url, c.secret, slashCommand({ command: '/incident', text: NARRATIVE, user: r.id, channel: r.dm, channelName: 'directmessage' }));
+      const req = slashCommand({ command: '/incident', text: NARRATIVE, user: r.id, channel: r.dm, channelName: 'directmessage' });
+      let { status } = await post(url, c.secret, req);
+      // A connection dropped before any answer (a keep-alive race in this client) is sent again,
+      // as Slack would; the same trigger_id makes the retry harmless.
+      if (status === 0) ({ status } = await post(url, c.secret, req));
       out.sent += 1;
       if (status !== 200) {
         out.errors += 1;

@@ -22,7 +22,7 @@ import { cleanupPrefix } from '../test/helpers/redis.js';
 import { startFloor } from './floor.js';
 import type { Command, PhaseResult } from './load.js';
 import { installRedisCounter, redisCommandsSent, serverCommandCount } from './redis-count.js';
-import { ms } from './stats.js';
+import { ms, summarise } from './stats.js';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const BOT_TOKEN = 'xoxb-bench-token';
@@ -107,8 +107,23 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'info',
   });
   // Logs at info, as in production, written to /dev/null.
-  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }) as unknown as NodeJS.WritableStream);
+  // (BENCH_LOG=1 sends them to stderr instead, to look into a run.)
+  const logger = createLogger('info', pino.destination({ dest: process.env['BENCH_LOG'] ? 2 : '/dev/null', sync: false }) as unknown as NodeJS.WritableStream);
   const app = createApp({ config, logger });
+  // Job timing (queue wait = start − due time, and run time) per kind, printed with the figures.
+  const jobStats = new Map<string, { wait: number[]; run: number[] }>();
+  const runJob = app.jobs.run.bind(app.jobs);
+  app.jobs.run = async (job) => {
+    const started = Date.now();
+    try {
+      return await runJob(job);
+    } finally {
+      const s = jobStats.get(job.kind) ?? { wait: [], run: [] };
+      s.wait.push(started - job.at.getTime());
+      s.run.push(Date.now() - started);
+      jobStats.set(job.kind, s);
+    }
+  };
   const port = await app.start(0);
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
 
@@ -134,6 +149,11 @@ async function main(): Promise<void> {
   say(`  turn latency (request sent → next question reaches the Slack API): p50 ${ms(a.turns.p50)}, p99 ${ms(a.turns.p99)}, max ${ms(a.turns.max)}`);
   say(`  HTTP ack latency: p50 ${ms(a.acks.p50)}, p99 ${ms(a.acks.p99)}`);
   say(`  Redis commands per turn: ${(ourCommands / Math.max(1, a.turns.n)).toFixed(1)} sent by this process (INFO commandstats delta, server-wide: ${(serverCommands / Math.max(1, a.turns.n)).toFixed(1)})`);
+  for (const [kind, st] of [...jobStats].filter(([k]) => ['page', 'record', 'timeline'].includes(k))) {
+    const w = summarise(st.wait);
+    const r = summarise(st.run);
+    say(`  ${kind} jobs: ${w.n} runs; waited p50 ${ms(w.p50)}, p99 ${ms(w.p99)} past their time; ran p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
+  }
   say(`  confirm → page reaches the Slack API: p50 ${ms(a.toPage.p50)}, p99 ${ms(a.toPage.p99)}, max ${ms(a.toPage.max)} (${a.toPage.n} pages, ${a.pagesMissing} missing, ${a.pagesBeforeConfirm} paged before the confirm)`);
   say();
 
