@@ -172,26 +172,32 @@ export function renderMessage(msg: OutMessage): SlackMessage {
     content = [...blocks.slice(0, room - 1), { type: 'context', elements: [{ type: 'mrkdwn', text: '…' }] }];
   }
   const all = [...content, ...actionBlocks].slice(0, SLACK_LIMITS.blocks);
-  const text = truncateEscaped(msg.text || '', SLACK_LIMITS.fallbackText - CHANNEL_PING.length - 1);
-  if (msg.mentionChannel && msg.kind === 'alert') return withChannelPing(text, all);
-  return { text, blocks: all };
+  const text = truncateEscaped(msg.text || '', SLACK_LIMITS.fallbackText - 200);
+  if (msg.kind !== 'alert') return { text, blocks: all };
+  const pings = [
+    ...(msg.mentionChannel ? [CHANNEL_PING] : []),
+    ...(msg.mentions ?? []).filter((u) => u.platform === 'slack' && SLACK_USER_ID.test(u.id)).map((u) => `<@${u.id}>`),
+  ];
+  return pings.length ? withPing(pings.join(' '), text, all) : { text, blocks: all };
 }
 
 /** Slack's @channel markup. Only ever added by us, for channel-wide alerts; never from user text. */
 const CHANNEL_PING = '<!channel>';
+/** Slack user ids (U…, W…): the only thing ever put inside a `<@…>` mention. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
-function withChannelPing(text: string, blocks: SlackBlock[]): SlackMessage {
-  const first = blocks[0];
-  const rest = blocks.slice(1);
+/** Put our own mention markup (for alerts) in front of the text and the first section. */
+function withPing(ping: string, text: string, blocks: SlackBlock[]): SlackMessage {
+  const [first, ...rest] = blocks;
   let pinged: SlackBlock[];
-  if (first?.type === 'section' && first.text?.type === 'mrkdwn' && first.text.text.length + CHANNEL_PING.length < SLACK_LIMITS.sectionText) {
-    const section: SlackBlock = { ...first, text: { type: 'mrkdwn', text: `${CHANNEL_PING} ${first.text.text}` } };
+  if (first?.type === 'section' && first.text?.type === 'mrkdwn' && first.text.text.length + ping.length < SLACK_LIMITS.sectionText) {
+    const section: SlackBlock = { ...first, text: { type: 'mrkdwn', text: `${ping} ${first.text.text}` } };
     pinged = [section, ...rest];
   } else {
-    const ping: SlackBlock = { type: 'section', text: { type: 'mrkdwn', text: CHANNEL_PING } };
-    pinged = [ping, ...blocks].slice(0, SLACK_LIMITS.blocks);
+    const section: SlackBlock = { type: 'section', text: { type: 'mrkdwn', text: ping } };
+    pinged = [section, ...blocks].slice(0, SLACK_LIMITS.blocks);
   }
-  return { text: `${CHANNEL_PING} ${text}`, blocks: pinged };
+  return { text: `${ping} ${text}`, blocks: pinged };
 }
 
 /** A plain notice (ephemeral or DM): one escaped section. */

@@ -168,4 +168,23 @@ describe('renderMessage', () => {
     expect(JSON.stringify(renderMessage({ ...alert, mentionChannel: false }))).not.toContain('<!channel>');
     expect(JSON.stringify(renderMessage({ ...alert, kind: 'record' }))).not.toContain('<!channel>');
   });
+
+  it('mentions the people an alert names, by valid Slack id only', () => {
+    const text = 'RH-2026-0001: I cannot reach Sam Okafor in chat.';
+    const out = renderMessage({
+      kind: 'alert',
+      text,
+      blocks: [{ type: 'text', text, emphasis: 'urgent' }],
+      mentions: [
+        { platform: 'slack', id: 'UONCALL01' },
+        { platform: 'slack', id: 'U1> <!channel' },
+        { platform: 'teams', id: 'UONCALL02' },
+      ],
+    });
+    expect(out.text.startsWith('<@UONCALL01> ')).toBe(true);
+    const json = JSON.stringify(out);
+    expect(json).not.toContain('<!channel');
+    expect(json).not.toContain('UONCALL02');
+    expect(JSON.stringify(renderMessage({ kind: 'record', text, blocks: [], mentions: [{ platform: 'slack', id: 'UONCALL01' }] }))).not.toContain('<@');
+  });
 });
