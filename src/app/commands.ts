@@ -8,6 +8,7 @@ import { overdueActions } from '../core/follow-through.js';
 import { whoIsOnCall } from '../core/rota.js';
 import type { Block, Incident, OutMessage, UserRef } from '../core/types.js';
 import type { AppContext } from './context.js';
+import { reportReply } from '../records/app-hooks.js';
 import { activeOverrides, changeOnCall } from './oncall.js';
 import type { IncidentRepo } from './incident-repo.js';
 
@@ -38,6 +39,8 @@ export async function commandReply(ctx: AppContext, repo: IncidentRepo, user: Us
     return reply('On call now', lines);
   }
   if (name === 'escalations') {
+    const words = args.trim().split(/\s+/).filter(Boolean);
+    if (words[0] === 'report') return reportReply(ctx.store, org, user, words.slice(1).join(' '), ctx.now());
     const open = await repo.open();
     const mine = can(org, user, 'see_all') ? open : open.filter((i) => i.reporter.platform === user.platform && i.reporter.id === user.id);
     const now = ctx.now();
@@ -57,7 +60,7 @@ export async function commandReply(ctx: AppContext, repo: IncidentRepo, user: Us
   return reply('What I can do', [
     'Report an incident: send me a message, or use /incident.',
     '/oncall: who is on call now and next. /oncall check: who cannot be paged.',
-    '/escalations: open incidents, overdue first.',
+    '/escalations: open incidents, overdue first. /escalations report [FROM TO]: governance figures.',
     'If someone is in danger, call 999 first.',
   ]);
 }

@@ -143,6 +143,7 @@ export function createApp(o: AppOptions): App {
     jobs,
     async start(p = cfg.port) {
       await scheduler.start((job) => jobs.run(job));
+      await jobs.scheduleHousekeeping();
       if (slack?.mode === 'socket') await slack.start();
       if (p !== null) port = await server.listen(p);
       return port;

@@ -4,6 +4,8 @@
 
 import { withLogContext } from './log-context.js';
 import type { Job } from '../scheduler/port.js';
+import { nextDailyPurgeAt, nextWeeklyDigestAt, weeklyDigestFor } from '../records/app-hooks.js';
+import { purge } from '../records/privacy.js';
 import { RateLimitedError } from '../channels/port.js';
 import { CODE_LABELS, localTime, pageAcknowledgedMessage, pageMessage, recordMessage, sayMessage, timelineMessage } from '../core/messages.js';
 import { escalationChannel, userRefFor } from '../core/people.js';
@@ -56,6 +58,10 @@ export class JobRunner {
           return await this.debriefReminder(ref, String(job.data['personId']));
         case 'handover-notice':
           return await this.handoverNotice(ref, String(job.data['to']));
+        case 'weekly-digest':
+          return await this.weeklyDigest();
+        case 'daily-purge':
+          return await this.dailyPurge();
         case 'intake-idle':
           return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : 'remind');
         default:
@@ -314,6 +320,33 @@ export class JobRunner {
     if (!inc || inc.paging.owner !== to) return;
     await this.dm(to, { ...pageMessage(inc, { serviceName: this.serviceName(inc), timeZone: this.ctx.org.timezone, reporterName: inc.reporter.name ?? 'a member of staff', emergency: false, tier: 1 }), actions: [] });
     await this.dm(to, sayMessage(`${ref} has been handed over to you. The record in the escalations channel shows what is still open.`));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Housekeeping: the weekly digest and the daily retention purge, each scheduling the next
+
+  /** Queue the next digest and purge (deterministic ids: several instances queue each once). */
+  async scheduleHousekeeping(): Promise<void> {
+    const now = this.ctx.now();
+    const digestAt = nextWeeklyDigestAt(now, this.ctx.org);
+    const purgeAt = nextDailyPurgeAt(now, this.ctx.org);
+    await this.ctx.scheduler.schedule({ id: `weekly-digest:${digestAt.toISOString()}`, kind: 'weekly-digest', at: digestAt, data: {} });
+    await this.ctx.scheduler.schedule({ id: `daily-purge:${purgeAt.toISOString()}`, kind: 'daily-purge', at: purgeAt, data: {} });
+  }
+
+  private async weeklyDigest(): Promise<void> {
+    const msg = await weeklyDigestFor(this.ctx.store, this.ctx.org, this.ctx.now());
+    for (const p of this.platforms()) {
+      const where = escalationChannel(this.ctx.org, p);
+      if (where) await this.ctx.channels[p]!.postChannel(where.conversation, msg);
+    }
+    await this.scheduleHousekeeping();
+  }
+
+  private async dailyPurge(): Promise<void> {
+    const result = await purge(this.ctx.store, this.ctx.org, this.ctx.now());
+    this.ctx.logger.info({ sessions: result.sessions, incidents: result.incidents.length, eventLogs: result.eventLogs.length, keptOpen: result.keptOpen.length }, 'retention purge done');
+    await this.scheduleHousekeeping();
   }
 }
 
