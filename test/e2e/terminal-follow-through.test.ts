@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
+import { ASSAULT_ANSWERS } from '../helpers/seed-answers.js';
 
 let h: TerminalHarness | undefined;
 afterEach(async () => {
@@ -13,41 +14,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-export const ASSAULT_ANSWERS = {
-  life: 'no',
-  danger: 'no',
-  service: '1',
-  subject: 'MR',
-  narrative: "MR says her son's friend punched her in the face in her room this afternoon. He has left.",
-  when: 'not sure',
-  categories: 'abuse, crime',
-  subject_age: 'adult',
-  injury: 'minor',
-  work_factor: 'no',
-  abuse: 'yes',
-  abuse_category: 'physical',
-  alleged_source: 'other_known_person',
-  care_needs: 'yes',
-  unable_to_protect: 'yes',
-  pattern: 'no',
-  crime: 'assault',
-  crime_timing: 'now_or_within_hours',
-  regulated_activity: 'yes',
-  police_involved: 'no',
-  capacity: 'has',
-  consent: 'given',
-  coercion: 'no',
-  risk_to_others: 'yes',
-  actions_taken: 'none',
-  confirm: 'yes',
-};
-
 const localDay = (ms: number, days: number) => format(new Date(ms + days * 86_400_000), 'yyyy-MM-dd', { in: tz('Europe/London') });
 
 describe('follow-through: the assault allegation to closure', () => {
   it('records police and safeguarding references, actions, support, the commissioner update, and closes only when all is done', async () => {
     h = await terminalHarness();
-    await h.answer(ASSAULT_ANSWERS);
+    await h.answer(structuredClone(ASSAULT_ANSWERS));
     const ref = await h.lastRef();
     const reported = h.take();
     expect(reported, 'the reporter is offered support').toMatch(/Employee Assistance|support/i);
@@ -115,7 +87,7 @@ describe('follow-through: the assault allegation to closure', () => {
 
   it('flags an overdue action on the record and reminds its owner', async () => {
     h = await terminalHarness();
-    await h.answer(ASSAULT_ANSWERS);
+    await h.answer(structuredClone(ASSAULT_ANSWERS));
     const ref = await h.lastRef();
     await h.type(`/ack ${ref}`);
     await h.type(`/action ${ref} Share CCTV stills with the police | priya-desai | ${localDay(h.scheduler.now(), 2)} 12:00 | police_101`);

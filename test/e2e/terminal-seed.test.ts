@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
+import { ASSAULT_ANSWERS, BRUISING_ANSWERS, SUICIDAL_ANSWERS } from '../helpers/seed-answers.js';
 
 let h: TerminalHarness | undefined;
 afterEach(async () => {
@@ -17,35 +18,7 @@ const level = (inc: { escalations: Array<{ code: string; level: string }> }, cod
 describe('seed: unexplained bruising', () => {
   it('refers to safeguarding, informs health professionals, preserves evidence, and records the referral', async () => {
     h = await terminalHarness();
-    await h.answer({
-      life: 'no',
-      danger: 'no',
-      service: '1',
-      subject: 'AB',
-      narrative: 'Found bruising on both her upper arms during personal care this morning. Nobody knows how it happened.',
-      when: 'not sure',
-      categories: 'abuse',
-      subject_age: 'adult',
-      injury: 'needs_assessment',
-      hospital: 'no',
-      work_factor: 'no',
-      hcp_opinion: 'none',
-      abuse: 'yes',
-      abuse_category: 'physical',
-      alleged_source: 'unknown',
-      care_needs: 'yes',
-      unable_to_protect: 'yes',
-      pattern: 'no',
-      crime: 'unclear',
-      crime_timing: 'days',
-      regulated_activity: 'yes',
-      police_involved: 'no',
-      capacity: 'lacks',
-      coercion: 'no',
-      risk_to_others: 'not sure',
-      actions_taken: 'none',
-      confirm: 'yes',
-    });
+    await h.answer(structuredClone(BRUISING_ANSWERS));
     const ref = await h.lastRef();
     const inc = (await h.incident(ref))!;
     expect(level(inc, 'safeguarding_adults'), 'safeguarding referral').toBe('required');
@@ -71,23 +44,7 @@ describe('seed: unexplained bruising', () => {
 describe('seed: acute distress with suicidal intent', () => {
   it('pages the on-call manager, requires the crisis team now, and records actions with times', async () => {
     h = await terminalHarness();
-    await h.answer({
-      life: 'no',
-      danger: 'no',
-      service: '3',
-      subject: 'JT',
-      narrative: 'JT is very distressed and says she wants to end her life tonight. She has been saving up her tablets.',
-      when: ['10 minutes ago', 'yes'],
-      categories: 'mental_health',
-      subject_age: 'adult',
-      injury: 'none',
-      abuse: 'no',
-      mh_crisis: 'plan_or_intent',
-      capacity: 'has',
-      consent: 'given',
-      actions_taken: 'none',
-      confirm: 'yes',
-    });
+    await h.answer(structuredClone(SUICIDAL_ANSWERS));
     const ref = await h.lastRef();
     const inc = (await h.incident(ref))!;
     expect(level(inc, 'crisis_mental_health')).toBe('required');
@@ -116,34 +73,7 @@ describe('seed: acute distress with suicidal intent', () => {
 describe('seed: assault allegation', () => {
   it('escalates to the police while safeguarding continues', async () => {
     h = await terminalHarness();
-    await h.answer({
-      life: 'no',
-      danger: 'no',
-      service: '1',
-      subject: 'MR',
-      narrative: "MR says her son's friend punched her in the face in her room this afternoon. He has left.",
-      when: 'not sure',
-      categories: 'abuse, crime',
-      subject_age: 'adult',
-      injury: 'minor',
-      work_factor: 'no',
-      abuse: 'yes',
-      abuse_category: 'physical',
-      alleged_source: 'other_known_person',
-      care_needs: 'yes',
-      unable_to_protect: 'yes',
-      pattern: 'no',
-      crime: 'assault',
-      crime_timing: 'now_or_within_hours',
-      regulated_activity: 'yes',
-      police_involved: 'no',
-      capacity: 'has',
-      consent: 'given',
-      coercion: 'no',
-      risk_to_others: 'yes',
-      actions_taken: 'none',
-      confirm: 'yes',
-    });
+    await h.answer(structuredClone(ASSAULT_ANSWERS));
     const ref = await h.lastRef();
     const inc = (await h.incident(ref))!;
     expect(level(inc, 'police_101')).toBe('required');

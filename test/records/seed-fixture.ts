@@ -5,38 +5,8 @@
 import type { Store } from '../../src/store/port.js';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
 
-export const BRUISING_NARRATIVE =
-  'Found bruising on both her upper arms during personal care this morning. Nobody knows how it happened. AB said "it hurts".';
-
-export const BRUISING_ANSWERS: Record<string, string | string[]> = {
-  life: 'no',
-  danger: 'no',
-  service: '1',
-  subject: 'AB',
-  narrative: BRUISING_NARRATIVE,
-  when: 'not sure',
-  categories: 'abuse',
-  subject_age: 'adult',
-  injury: 'needs_assessment',
-  hospital: 'no',
-  work_factor: 'no',
-  hcp_opinion: 'none',
-  abuse: 'yes',
-  abuse_category: 'physical',
-  alleged_source: 'unknown',
-  care_needs: 'yes',
-  unable_to_protect: 'yes',
-  pattern: 'no',
-  crime: 'unclear',
-  crime_timing: 'days',
-  regulated_activity: 'yes',
-  police_involved: 'no',
-  capacity: 'lacks',
-  coercion: 'no',
-  risk_to_others: 'not sure',
-  actions_taken: 'none',
-  confirm: 'yes',
-};
+export { BRUISING_ANSWERS, BRUISING_NARRATIVE } from '../helpers/seed-answers.js';
+import { BRUISING_ANSWERS } from '../helpers/seed-answers.js';
 
 /** Report the bruising example, acknowledge it, record the referral and one decision not to notify. */
 export async function runBruising(store?: Store): Promise<{ h: TerminalHarness; ref: string }> {

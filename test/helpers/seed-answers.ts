@@ -1,0 +1,84 @@
+// The three operational examples of the seed article, as typed answers by intake step id.
+// Shared by the terminal end-to-end tests and the records tests. (Copy before use when a step
+// takes several answers in turn: the harness consumes arrays.)
+
+export const BRUISING_NARRATIVE =
+  'Found bruising on both her upper arms during personal care this morning. Nobody knows how it happened. AB said "it hurts".';
+
+export const BRUISING_ANSWERS: Record<string, string | string[]> = {
+  life: 'no',
+  danger: 'no',
+  service: '1',
+  subject: 'AB',
+  narrative: BRUISING_NARRATIVE,
+  when: 'not sure',
+  categories: 'abuse',
+  subject_age: 'adult',
+  injury: 'needs_assessment',
+  hospital: 'no',
+  work_factor: 'no',
+  hcp_opinion: 'none',
+  abuse: 'yes',
+  abuse_category: 'physical',
+  alleged_source: 'unknown',
+  care_needs: 'yes',
+  unable_to_protect: 'yes',
+  pattern: 'no',
+  crime: 'unclear',
+  crime_timing: 'days',
+  regulated_activity: 'yes',
+  police_involved: 'no',
+  capacity: 'lacks',
+  coercion: 'no',
+  risk_to_others: 'not sure',
+  actions_taken: 'none',
+  confirm: 'yes',
+};
+
+export const SUICIDAL_ANSWERS: Record<string, string | string[]> = {
+    life: 'no',
+    danger: 'no',
+    service: '3',
+    subject: 'JT',
+    narrative: 'JT is very distressed and says she wants to end her life tonight. She has been saving up her tablets.',
+    when: ['10 minutes ago', 'yes'],
+    categories: 'mental_health',
+    subject_age: 'adult',
+    injury: 'none',
+    abuse: 'no',
+    mh_crisis: 'plan_or_intent',
+    capacity: 'has',
+    consent: 'given',
+    actions_taken: 'none',
+    confirm: 'yes',
+};
+
+export const ASSAULT_ANSWERS: Record<string, string | string[]> = {
+  life: 'no',
+  danger: 'no',
+  service: '1',
+  subject: 'MR',
+  narrative: "MR says her son's friend punched her in the face in her room this afternoon. He has left.",
+  when: 'not sure',
+  categories: 'abuse, crime',
+  subject_age: 'adult',
+  injury: 'minor',
+  work_factor: 'no',
+  abuse: 'yes',
+  abuse_category: 'physical',
+  alleged_source: 'other_known_person',
+  care_needs: 'yes',
+  unable_to_protect: 'yes',
+  pattern: 'no',
+  crime: 'assault',
+  crime_timing: 'now_or_within_hours',
+  regulated_activity: 'yes',
+  police_involved: 'no',
+  capacity: 'has',
+  consent: 'given',
+  coercion: 'no',
+  risk_to_others: 'yes',
+  actions_taken: 'none',
+  confirm: 'yes',
+};
+
