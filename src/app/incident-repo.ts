@@ -98,6 +98,14 @@ export class IncidentRepo {
       challenged: session.challenged,
       resolutions: session.resolutions ?? [],
     });
+    const capacity = session.answers['capacity'];
+    if (capacity !== undefined || session.answers['consent'] !== undefined)
+      await this.ctx.store.append(ref, 'consent_capacity', {
+        capacity: capacity ?? 'not asked',
+        consent: session.answers['consent'] ?? 'not asked',
+        lawfulBasis: lawfulBasis(inc, session),
+        by: session.user.id,
+      });
     await this.ctx.store.append(ref, 'decision', {
       escalations: decision.escalations.map((e) => ({ code: e.code, level: e.level, timing: e.timing, rules: e.rules, reason: e.reason, status: e.status })),
       advice: decision.advice,
@@ -238,4 +246,20 @@ export class IncidentRepo {
   label(code: keyof typeof CODE_LABELS): string {
     return CODE_LABELS[code];
   }
+}
+
+/**
+ * The lawful basis for sharing, recorded with the consent and capacity answers
+ * (domain/threshold-rules.md section 4, legal-basis notes for the DPO).
+ */
+export function lawfulBasis(inc: Incident, session: Session): string {
+  const a = session.answers;
+  if (a['immediate_life_risk'] === 'yes' || a['ongoing_danger'] === 'yes' || inc.paging.state !== 'queued' && inc.decision.escalations.some((e) => e.timing === 'now' && (e.code === 'ambulance' || e.code === 'emergency_999')))
+    return 'Vital interests (UK GDPR art 6(1)(d), 9(2)(c)): risk to life';
+  if (a['capacity'] === 'lacks') return 'Best interests (Mental Capacity Act s4); DPA 2018 Sch 1 para 18 (safeguarding)';
+  if (a['consent'] === 'given') return 'Consent of the person, recorded';
+  if (a['consent'] === 'refused') return 'Refused: shared only on an override ground (risk to others, coercion, serious crime, staff implicated), DPA 2018 Sch 1 para 18 and the public interest';
+  if (a['consent'] === 'unsafe_to_ask') return 'Not safe to ask: DPA 2018 Sch 1 para 18 (safeguarding); record why';
+  if (a['capacity'] === 'unclear') return 'Capacity unclear: assessment to arrange; DPA 2018 Sch 1 para 18 if the risk is serious';
+  return 'Not determined: consent not asked';
 }

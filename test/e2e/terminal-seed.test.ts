@@ -37,6 +37,8 @@ describe('seed: unexplained bruising', () => {
     expect(sg.itemStatus).toBe('notified');
     expect(sg.notified?.reference).toBe('SG-2026-0117');
     expect(after.paging.state).toBe('acknowledged');
+    const consent = (await h.app.ctx.store.read(ref)).find((e) => e.type === 'consent_capacity');
+    expect(consent?.data).toMatchObject({ capacity: 'lacks', lawfulBasis: expect.stringMatching(/Best interests \(Mental Capacity Act s4\)/) });
     expect(h.take()).toMatch(/record updated[\s\S]*Notified[\s\S]*SG-2026-0117/);
   });
 });
