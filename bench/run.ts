@@ -264,6 +264,16 @@ const finish = async (code: number) => {
   process.exit(code);
 };
 
+// Ctrl-C (or a closed pipe) still removes the bench keys.
+let finishing = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const)
+  process.on(signal, () => {
+    if (finishing) return;
+    finishing = true;
+    void finish(130);
+  });
+process.stdout.on('error', () => undefined);
+
 main().then(
   () => finish(0),
   (err: unknown) => {
