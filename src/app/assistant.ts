@@ -7,7 +7,7 @@
 
 import type { AssistantPort, Channel, ChatCommand, RoleAction } from '../channels/port.js';
 import type { Organisation } from '../conversations/organisation.js';
-import { applyInput, newSession, thresholdAnswers, type Input, type IntakeContext, type Output } from '../core/intake/runtime.js';
+import { applyInput, newSession, stepById, thresholdAnswers, type Input, type IntakeContext, type Output } from '../core/intake/runtime.js';
 import { sessionKey, type Session } from '../core/intake/session.js';
 import {
   acknowledge,
@@ -26,7 +26,7 @@ import { can, personForUser } from '../core/people.js';
 import { onCallAt } from '../core/rota.js';
 import type { EscalationCode, Inbound, Incident, ManagerCommand, MessageRef, OutMessage, UserRef } from '../core/types.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
-import type { Scheduler } from '../scheduler/port.js';
+import type { Job, Scheduler } from '../scheduler/port.js';
 import type { AppContext } from './context.js';
 import { commandReply } from './commands.js';
 import { IncidentRepo } from './incident-repo.js';
@@ -176,15 +176,22 @@ export class Assistant implements AssistantPort {
       const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
-      if (emergency) await this.incidents.emergency(session, emergency.key, emergency.value);
+      const pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value) : null;
       if (complete) await this.incidents.complete(session);
-      await this.carryOut(session, version, out, messageRef, existing.session);
+      await this.carryOut(session, version, out, messageRef, existing.session, pageJob);
       return;
     }
     await this.send(user, sayMessage('Sorry, that clashed with another message. Please send it again.'));
   }
 
-  private async carryOut(session: Session, version: number, out: Output[], messageRef: MessageRef | undefined, before: Session): Promise<void> {
+  private async carryOut(
+    session: Session,
+    version: number,
+    out: Output[],
+    messageRef: MessageRef | undefined,
+    before: Session,
+    pageJob: Job | null = null,
+  ): Promise<void> {
     const user = session.user;
     let asked = false;
     for (const o of out) {
@@ -198,8 +205,14 @@ export class Assistant implements AssistantPort {
           break;
         }
         case 'ask':
-          if (!asked) await this.ask(session, version);
+          if (asked) break;
           asked = true;
+          // A multi-choice pick re-draws the same question in place instead of posting it again.
+          if (messageRef && o.stepId === before.stepId && stepById(this.ctx.flow.value, o.stepId).kind === 'multi') {
+            await this.safeUpdate(messageRef, questionMessage(this.intakeContext(), session));
+            break;
+          }
+          await this.ask(session, version);
           break;
         case 'complete':
           await this.afterComplete(session);
@@ -208,7 +221,10 @@ export class Assistant implements AssistantPort {
           await this.send(user, sayMessage(session.ref ? `Report stopped. The urgent part is already with the on-call manager as ${session.ref}.` : 'Report cancelled. Nothing was sent.'));
           break;
         case 'emergency':
-          break; // queued above
+          // Queued above; sent now, after the 999 advice and before the next question. If this
+          // fails, the queued job sends it.
+          if (pageJob) await this.ctx.runNow?.(pageJob).catch((err) => this.ctx.logger.warn({ err: String((err as Error)?.message ?? err) }, 'immediate page deferred to its queued job'));
+          break;
       }
     }
   }
@@ -270,7 +286,7 @@ export class Assistant implements AssistantPort {
     if (!person || !can(this.org, user, 'acknowledge')) return this.refuse(user, 'Only on-call managers can acknowledge a page.');
     let problem: string | null = null;
     const inc = await this.incidents.update(ref, (i) => {
-      problem = acknowledge(i, person.id, this.ctx.now());
+      problem = acknowledge(i, person.id, this.ctx.now(), (id) => this.org.people.find((p) => p.id === id)?.name ?? id);
       return problem === null;
     });
     if (!inc) return this.refuse(user, problem ?? `I cannot find incident ${ref}.`);

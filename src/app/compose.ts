@@ -91,6 +91,7 @@ export function createApp(o: AppOptions): App {
   };
   const assistant = new Assistant(ctx);
   const jobs = new JobRunner(ctx, assistant.incidents, assistant);
+  ctx.runNow = (job) => jobs.run(job);
 
   let slack: SlackAdapter | undefined;
   let teams: Teams | undefined;

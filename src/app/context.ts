@@ -7,7 +7,7 @@ import type { Loaded } from '../conversations/load.js';
 import type { Organisation } from '../conversations/organisation.js';
 import type { IntakeContext } from '../core/intake/runtime.js';
 import type { Answers, Decision, Platform } from '../core/types.js';
-import type { Scheduler } from '../scheduler/port.js';
+import type { Job, Scheduler } from '../scheduler/port.js';
 import type { Store } from '../store/port.js';
 import type { Metrics } from './metrics.js';
 
@@ -29,4 +29,6 @@ export interface AppContext {
   /** Typed answers, times in words, red flags (src/nlp). */
   language: Pick<IntakeContext, 'recogniseChoice' | 'parseWhen' | 'findFlags'>;
   metrics?: Metrics;
+  /** Run a queued job at once in this process as well (an emergency page); the queued copy then finds it done. */
+  runNow?: (job: Job) => Promise<void>;
 }

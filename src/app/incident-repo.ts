@@ -11,6 +11,7 @@ import { CODE_LABELS, localTime } from '../core/messages.js';
 import { onCallAt } from '../core/rota.js';
 import type { Decision, Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
+import type { Job } from '../scheduler/port.js';
 import { activeOverrides } from './oncall.js';
 
 export const INCIDENT_NS = 'incident';
@@ -59,20 +60,23 @@ export class IncidentRepo {
     return onCallAt(this.ctx.org, serviceId, this.ctx.now(), await activeOverrides(this.ctx));
   }
 
-  /** A protective safety answer: make the incident now with what is known, and queue the page. */
-  async emergency(session: Session, key: string, value: string): Promise<void> {
+  /**
+   * A protective safety answer: make the incident now with what is known, and queue the page.
+   * Returns the queued page job (the caller also runs it at once), or null when paging had started.
+   */
+  async emergency(session: Session, key: string, value: string): Promise<Job | null> {
     const ref = session.ref!;
     const existing = await this.get(ref);
     if (existing) {
       await this.ctx.store.append(ref, 'safety_answer', { key, value });
-      await this.startPaging(existing, true);
-      return;
+      return this.startPaging(existing, true);
     }
     const inc = await this.insert(session, this.ctx.decide(this.answersOf(session)), true);
-    if (!inc) return; // made already by a retry
+    if (!inc) return null; // made already by a retry
     await this.ctx.store.append(ref, 'safety_answer', { key, value });
-    await this.startPaging(inc, true);
+    const job = await this.startPaging(inc, true);
     await this.schedule('record', ref, `record:${ref}:post`);
+    return job;
   }
 
   /** The reporter confirmed: decide on every answer, make or complete the incident, queue page and record. */
@@ -137,14 +141,11 @@ export class IncidentRepo {
   }
 
   /** Queue the first page (once per incident: a deterministic job id). */
-  private async startPaging(inc: Incident, emergency: boolean): Promise<void> {
-    if (inc.paging.state !== 'queued') return;
-    await this.ctx.scheduler.schedule({
-      id: `page:${inc.ref}:0:0`,
-      kind: 'page',
-      at: this.ctx.now(),
-      data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency },
-    });
+  private async startPaging(inc: Incident, emergency: boolean): Promise<Job | null> {
+    if (inc.paging.state !== 'queued') return null;
+    const job: Job = { id: `page:${inc.ref}:0:0`, kind: 'page', at: this.ctx.now(), data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency } };
+    await this.ctx.scheduler.schedule(job);
+    return job;
   }
 
   /** After any change: log the event, refresh the record, add a timeline reply. */

@@ -109,30 +109,39 @@ export class JobRunner {
 
   private async page(ref: string, tierIndex: number, attempt: number, emergency: boolean): Promise<void> {
     const inc = await this.repo.get(ref);
-    if (!inc || inc.status === 'closed' || inc.paging.state === 'acknowledged') return;
-    if (inc.paging.tierIndex > tierIndex || (inc.paging.tierIndex === tierIndex && inc.paging.attempt > attempt && inc.paging.state !== 'queued')) return;
+    if (!inc || inc.status === 'closed' || inc.paging.state === 'acknowledged' || inc.paging.state === 'exhausted') return;
+    // Already sent (the emergency page also runs at once in the reporter's turn): nothing to do.
+    if (inc.paging.state !== 'queued' && (inc.paging.tierIndex > tierIndex || (inc.paging.tierIndex === tierIndex && inc.paging.attempt >= attempt))) return;
+    // One sender per attempt across instances; a crashed sender's claim lapses and the retry sends.
+    const claimed = await this.ctx.store.put('page-claim', `${ref}:${tierIndex}:${attempt}`, { at: this.ctx.now().toISOString() }, null, 60);
+    if (claimed === null) throw new RetryLater('this page is being sent elsewhere');
     const tier = inc.paging.policy[tierIndex];
     if (!tier) return this.exhausted(ref);
 
     const sent: Record<string, MessageRef[]> = {};
     const unreachable: string[] = [];
-    for (const personId of tier.people) {
-      const targets = await this.reach(personId);
-      if (!targets.length) {
-        unreachable.push(personId);
-        continue;
-      }
-      const msg = pageMessage(inc, { serviceName: this.serviceName(inc), timeZone: this.ctx.org.timezone, reporterName: inc.reporter.name ?? 'a member of staff', emergency, tier: tier.tier });
-      for (const u of targets) {
-        try {
-          const m = await this.ctx.channels[u.platform]!.sendDirect(u, msg);
-          (sent[personId] ??= []).push(m);
-          this.ctx.metrics?.pagesSent.inc();
-        } catch (err) {
-          this.ctx.metrics?.pagesFailed.inc();
-          if (!sent[personId]) throw err; // nothing reached this person: retry the job, never drop the page
+    try {
+      for (const personId of tier.people) {
+        const targets = await this.reach(personId);
+        if (!targets.length) {
+          unreachable.push(personId);
+          continue;
+        }
+        const msg = pageMessage(inc, { serviceName: this.serviceName(inc), timeZone: this.ctx.org.timezone, reporterName: inc.reporter.name ?? 'a member of staff', emergency, tier: tier.tier });
+        for (const u of targets) {
+          try {
+            const m = await this.ctx.channels[u.platform]!.sendDirect(u, msg);
+            (sent[personId] ??= []).push(m);
+            this.ctx.metrics?.pagesSent.inc();
+          } catch (err) {
+            this.ctx.metrics?.pagesFailed.inc();
+            if (!sent[personId]) throw err; // nothing reached this person: retry the job, never drop the page
+          }
         }
       }
+    } catch (err) {
+      await this.ctx.store.del('page-claim', `${ref}:${tierIndex}:${attempt}`); // let the retry send it
+      throw err;
     }
 
     const now = this.ctx.now();

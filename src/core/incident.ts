@@ -85,8 +85,8 @@ export function pageNeeded(inc: Incident): boolean {
   return inc.escalations.some((e) => e.code === 'oncall_manager' && e.level === 'required' && e.status !== 'done');
 }
 
-export function acknowledge(inc: Incident, personId: string, now: Date): string | null {
-  if (inc.paging.state === 'acknowledged') return `Already acknowledged by ${inc.paging.acknowledgedBy}.`;
+export function acknowledge(inc: Incident, personId: string, now: Date, nameOf: (id: string) => string = (id) => id): string | null {
+  if (inc.paging.state === 'acknowledged') return `Already acknowledged by ${nameOf(inc.paging.acknowledgedBy ?? '')}.`;
   inc.paging.state = 'acknowledged';
   inc.paging.acknowledgedBy = personId;
   inc.paging.acknowledgedAt = now.toISOString();

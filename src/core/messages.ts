@@ -7,6 +7,7 @@ import { tz } from '@date-fns/tz';
 import type { Flow } from '../conversations/flow-schema.js';
 import { choicesFor, stepById, UNSURE_ID, type IntakeContext } from './intake/runtime.js';
 import type { Session } from './intake/session.js';
+import { pageNeeded } from './incident.js';
 import type { Action, Block, EscalationCode, EscalationItem, Incident, Level, OutMessage, Timing } from './types.js';
 
 export const CODE_LABELS: Record<EscalationCode, string> = {
@@ -177,13 +178,15 @@ export function recordMessage(inc: Incident, ctx: { serviceName: string; timeZon
         ? 'NOT ACKNOWLEDGED: every tier paged'
         : inc.paging.state === 'paging'
           ? `Paging tier ${inc.paging.tierIndex + 1}`
-          : 'No page needed';
+          : pageNeeded(inc)
+            ? 'Paging now'
+            : 'No page needed';
   const blocks: Block[] = [
     { type: 'heading', text: `${inc.ref} · ${ctx.serviceName}${inc.status === 'closed' ? ' · CLOSED' : ''}` },
     {
       type: 'fields',
       fields: [
-        { label: 'Person', value: inc.subject || 'not given' },
+        { label: 'Person', value: inc.subject || 'not given yet' },
         { label: 'Reported', value: localTime(inc.createdAt, ctx.timeZone) },
         { label: 'Happened', value: localTime(inc.occurredAt, ctx.timeZone) },
         { label: 'Categories', value: categoriesOf(inc) },

@@ -180,11 +180,16 @@ export class SlackE2E {
     await this.send(dmMessage({ user, text, channel: dmOf(user) }));
   }
 
-  /** The newest question in `user`'s DM at or after call index `from`. */
+  /**
+   * The newest question in `user`'s DM at or after call index `from`: a new post, or a question
+   * re-drawn in place with its buttons (a multi-choice pick updates the same message).
+   */
   latestQuestion(user: string, from = 0): Question | null {
-    const msgs = this.messages({ channel: dmOf(user), from, methods: ['chat.postMessage'] });
+    const msgs = this.messages({ channel: dmOf(user), from, methods: ['chat.postMessage', 'chat.update'] });
     for (let i = msgs.length - 1; i >= 0; i--) {
-      const q = asQuestion(msgs[i]!);
+      const m = msgs[i]!;
+      if (m.method === 'chat.update' && !m.buttons.some((b) => b.action_id.startsWith('choice'))) continue;
+      const q = asQuestion(m);
       if (q) return q;
     }
     return null;

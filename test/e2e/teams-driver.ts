@@ -247,9 +247,12 @@ export class TeamsE2E {
 
   /** The newest question in `user`'s 1:1 chat at or after call index `from`. */
   latestQuestion(user: TeamsUser, from = 0): Question | null {
-    const msgs = this.dm(user, { from, kinds: ['send'] });
+    // A new card, or a question card re-drawn in place with its choices (a multi-choice pick).
+    const msgs = this.dm(user, { from, kinds: ['send', 'update'] });
     for (let i = msgs.length - 1; i >= 0; i--) {
-      const q = asQuestion(msgs[i]!);
+      const m = msgs[i]!;
+      if (m.kind === 'update' && !m.actions.some((a) => a.verb === 'choice')) continue;
+      const q = asQuestion(m);
       if (q) return q;
     }
     return null;

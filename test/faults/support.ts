@@ -90,9 +90,14 @@ export function posted(api: FakeSlackApi, channel: string, from = 0): Posted[] {
     .map(({ c, i }) => toPosted(c, i));
 }
 
-/** The newest question in `user`'s DM posted at or after call index `from`. */
+/** The newest question in `user`'s DM at or after call index `from` (posted, or re-drawn in place with its buttons). */
 export function latestQuestion(api: FakeSlackApi, user: string, from = 0): Question | null {
-  const msgs = posted(api, dmOf(user), from);
+  const channel = dmOf(user);
+  const msgs = api.calls
+    .map((c, i) => ({ c, i }))
+    .filter(({ c, i }) => i >= from && c.status === 200 && (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.params.channel === channel)
+    .map(({ c, i }) => toPosted(c, i))
+    .filter((m) => m.method === 'chat.postMessage' || m.buttons.some((b) => b.action_id.startsWith('choice')));
   for (let i = msgs.length - 1; i >= 0; i--) {
     const q = asQuestion(msgs[i]!);
     if (q) return q;

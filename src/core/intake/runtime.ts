@@ -462,6 +462,7 @@ function answerTime(ctx: IntakeContext, s: Session, step: FlowStep, input: Input
     return { session: s, out };
   }
   s.pendingTime = { at: parsed.at.toISOString(), readBack: parsed.readBack };
+  out.push({ type: 'answered', stepId: step.id, answer: `${parsed.readBack} (to confirm)` });
   out.push({ type: 'ask', stepId: step.id });
   return { session: s, out };
 }
