@@ -14,6 +14,7 @@ it('runs the terminal chat on piped input and prints the page and the record apa
   expect(out).toMatch(/┌─ PAGE to Sam Okafor/);
   expect(out).toMatch(/┌─ #escalations/);
   expect(out).toMatch(/On call now/);
-  // The safety advice comes before the next question.
-  expect(out.indexOf('Call 999 now')).toBeLessThan(out.indexOf('Is someone in danger from another person'));
+  // Safety first: the 999 advice, then the page, then the next question.
+  expect(out.indexOf('Call 999 now')).toBeLessThan(out.indexOf('PAGE to Sam Okafor'));
+  expect(out.indexOf('PAGE to Sam Okafor')).toBeLessThan(out.indexOf('Is someone in danger from another person'));
 }, 90_000);
