@@ -176,8 +176,8 @@ export class Assistant implements AssistantPort {
       const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
-      const pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value) : null;
-      if (complete) await this.incidents.complete(session);
+      let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value) : null;
+      if (complete) pageJob = (await this.incidents.complete(session)) ?? pageJob;
       await this.carryOut(session, version, out, messageRef, existing.session, pageJob);
       return;
     }
@@ -215,18 +215,23 @@ export class Assistant implements AssistantPort {
           await this.ask(session, version);
           break;
         case 'complete':
+          await this.pageNow(pageJob);
           await this.afterComplete(session);
           break;
         case 'cancelled':
           await this.send(user, sayMessage(session.ref ? `Report stopped. The urgent part is already with the on-call manager as ${session.ref}.` : 'Report cancelled. Nothing was sent.'));
           break;
         case 'emergency':
-          // Queued above; sent now, after the 999 advice and before the next question. If this
-          // fails, the queued job sends it.
-          if (pageJob) await this.ctx.runNow?.(pageJob).catch((err) => this.ctx.logger.warn({ err: String((err as Error)?.message ?? err) }, 'immediate page deferred to its queued job'));
+          await this.pageNow(pageJob); // after the 999 advice, before the next question
           break;
       }
     }
+  }
+
+  /** Send a page queued in this turn at once; if that fails, its queued job sends it. */
+  private async pageNow(job: Job | null): Promise<void> {
+    if (!job) return;
+    await this.ctx.runNow?.(job).catch((err) => this.ctx.logger.warn({ err: String((err as Error)?.message ?? err) }, 'immediate page deferred to its queued job'));
   }
 
   private async ask(session: Session, version: number): Promise<void> {

@@ -79,8 +79,11 @@ export class IncidentRepo {
     return job;
   }
 
-  /** The reporter confirmed: decide on every answer, make or complete the incident, queue page and record. */
-  async complete(session: Session): Promise<void> {
+  /**
+   * The reporter confirmed: decide on every answer, make or complete the incident, queue page and
+   * record. Returns the queued page job (the caller also runs it at once), if a page is needed.
+   */
+  async complete(session: Session): Promise<Job | null> {
     const ref = session.ref!;
     const decision = this.ctx.decide(this.answersOf(session));
     let inc = await this.update(ref, (i) => {
@@ -89,7 +92,7 @@ export class IncidentRepo {
     });
     if (!inc) {
       inc = await this.insert(session, decision, false);
-      if (!inc) return;
+      if (!inc) return null;
       await this.schedule('record', ref, `record:${ref}:post`);
     }
     await this.ctx.store.append(ref, 'intake_completed', {
@@ -115,8 +118,9 @@ export class IncidentRepo {
       advice: decision.advice,
       rules: this.ctx.rulesHash,
     });
-    if (pageNeeded(inc)) await this.startPaging(inc, false);
+    const pageJob = pageNeeded(inc) ? await this.startPaging(inc, false) : null;
     await this.changed(inc, null, {}, 'Report completed. Decision made.');
+    return pageJob;
   }
 
   /** Make a new incident (refusing a second one with the same reference) and log that it was reported. */
@@ -143,7 +147,7 @@ export class IncidentRepo {
   /** Queue the first page (once per incident: a deterministic job id). */
   private async startPaging(inc: Incident, emergency: boolean): Promise<Job | null> {
     if (inc.paging.state !== 'queued') return null;
-    const job: Job = { id: `page:${inc.ref}:0:0`, kind: 'page', at: this.ctx.now(), data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency } };
+    const job: Job = { id: `page:${inc.ref}:0:0`, kind: 'page', at: this.ctx.now(), data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency }, urgent: true };
     await this.ctx.scheduler.schedule(job);
     return job;
   }

@@ -176,11 +176,11 @@ export class JobRunner {
     const tier = inc.paging.policy[tierIndex]!;
     const at = new Date(this.ctx.now().getTime() + delayMs);
     if (delayMs > 0 && attempt < tier.repeats) {
-      await this.ctx.scheduler.schedule({ id: `page:${inc.ref}:${tierIndex}:${attempt + 1}`, kind: 'page', at, data: { ref: inc.ref, tierIndex, attempt: attempt + 1, emergency } });
+      await this.ctx.scheduler.schedule({ id: `page:${inc.ref}:${tierIndex}:${attempt + 1}`, kind: 'page', at, data: { ref: inc.ref, tierIndex, attempt: attempt + 1, emergency }, urgent: true });
     } else if (tierIndex + 1 < inc.paging.policy.length) {
-      await this.ctx.scheduler.schedule({ id: `page:${inc.ref}:${tierIndex + 1}:0`, kind: 'page', at, data: { ref: inc.ref, tierIndex: tierIndex + 1, attempt: 0, emergency } });
+      await this.ctx.scheduler.schedule({ id: `page:${inc.ref}:${tierIndex + 1}:0`, kind: 'page', at, data: { ref: inc.ref, tierIndex: tierIndex + 1, attempt: 0, emergency }, urgent: true });
     } else {
-      await this.ctx.scheduler.schedule({ id: `exhausted:${inc.ref}`, kind: 'exhausted', at, data: { ref: inc.ref } });
+      await this.ctx.scheduler.schedule({ id: `exhausted:${inc.ref}`, kind: 'exhausted', at, data: { ref: inc.ref }, urgent: true });
     }
   }
 

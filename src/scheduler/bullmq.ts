@@ -111,6 +111,8 @@ export class BullMQScheduler implements Scheduler {
         {
           jobId: encodeJobId(job.id),
           delay,
+          // BullMQ runs jobs without a priority before prioritised ones: only pages go without.
+          ...(job.urgent ? {} : { priority: 10 }),
           attempts: Math.max(1, this.options.attempts ?? 10),
           backoff: { type: 'exponential', delay: this.options.backoffMs ?? 1000 },
           removeOnComplete: { count: this.options.keepCompleted ?? 1000, age: this.options.keepCompletedSeconds ?? 7 * 24 * 3600 },

@@ -10,6 +10,8 @@ export interface Job {
   /** When it should run (past or now = as soon as possible). */
   at: Date;
   data: Record<string, unknown>;
+  /** Pages: run before any other due job (record updates, reminders) so they never wait behind them. */
+  urgent?: boolean;
 }
 
 export type JobHandler = (job: Job) => Promise<void>;
