@@ -12,6 +12,7 @@
 //
 // Everything is bounded: fixed rate, fixed duration, a drain timeout, a cap on reporters.
 
+import { BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS } from '../test/helpers/seed-answers.js';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
@@ -59,28 +60,14 @@ const MAX_REPORTERS = 20_000;
 // ---------------------------------------------------------------------------------------------
 // The intake plan (the bruising seed example; steps not listed get "no" when offered, else "not sure")
 
-const NARRATIVE = 'Unexplained bruising on both forearms, found during personal care this morning. J.S. could not say how it happened.';
+const NARRATIVE = BRUISING_CHAT_NARRATIVE;
 const PLAN: Record<string, string[]> = {
   life: ['no'],
   danger: ['no'],
   service: ['riverside-house'],
   narrative: [NARRATIVE],
   when: ['1 hour ago', 'yes'],
-  categories: ['abuse', 'done'],
-  subject_age: ['adult'],
-  injury: ['needs_assessment'],
-  hcp_opinion: ['none'],
-  hospital: ['no'],
-  abuse: ['yes'],
-  abuse_category: ['physical', 'done'],
-  alleged_source: ['unknown'],
-  care_needs: ['yes'],
-  unable_to_protect: ['yes'],
-  crime: ['unclear'],
-  crime_timing: ['now_or_within_hours'],
-  regulated_activity: ['yes'],
-  capacity: ['lacks'],
-  actions_taken: ['none', 'done'],
+  ...BRUISING_CLICKS,
   confirm: ['yes'],
 };
 
@@ -226,8 +213,11 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   let traceFrom: number | null = null;
   listener = (call) => {
     if (process.env['BENCH_DEBUG'] && traceFrom !== null && call.at - traceFrom < 5000) process.stderr.write(`  +${(call.at - traceFrom).toFixed(0)} ms ${call.method} ${call.channel}\n`);
-    if (call.method !== 'chat.postMessage') return;
+    // A multi-choice pick re-draws its question in place (chat.update with the choice buttons).
+    const isUpdate = call.method === 'chat.update';
+    if (call.method !== 'chat.postMessage' && !isUpdate) return;
     if (call.channel === ONCALL_DM) {
+      if (isUpdate) return;
       const m = /RB[0-9A-Z]+X/.exec(call.params.get('blocks') ?? '');
       const r = m ? bySubject.get(m[0]) : undefined;
       if (!r) return;
@@ -241,8 +231,9 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     }
     const r = byDm.get(call.channel);
     if (!r || r.sentAt === null) return;
-    const seen = classify(call, call.ts ?? '');
+    const seen = classify(call, isUpdate ? (call.params.get('ts') ?? '') : (call.ts ?? ''));
     if (!seen) return;
+    if (isUpdate && !(seen.kind === 'question' && seen.choices.size > 0)) return;
     turnMs.push(call.at - r.sentAt);
     if (process.env['BENCH_DEBUG']) process.stderr.write(`${r.id} ${r.next?.kind === 'question' ? r.next.stepId : r.next?.kind ?? 'hello'} took ${(call.at - r.sentAt).toFixed(1)} ms → ${seen.kind === 'question' ? seen.stepId : seen.kind}\n`);
     r.sentAt = null;

@@ -194,6 +194,11 @@ export class Assistant implements AssistantPort {
   ): Promise<void> {
     const user = session.user;
     let asked = false;
+    // A completed report: the page goes before anything else is said or updated.
+    if (out.some((o) => o.type === 'complete')) {
+      await this.pageNow(pageJob);
+      pageJob = null;
+    }
     for (const o of out) {
       switch (o.type) {
         case 'say':
@@ -215,7 +220,6 @@ export class Assistant implements AssistantPort {
           await this.ask(session, version);
           break;
         case 'complete':
-          await this.pageNow(pageJob);
           await this.afterComplete(session);
           break;
         case 'cancelled':

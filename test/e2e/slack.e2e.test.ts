@@ -3,6 +3,7 @@
 // fake Slack API on loopback. Runs the three seed examples (shared/seed/multi-agency-escalation.txt)
 // from /incident to an acknowledged page and an updated record, and the paths around them.
 
+import { BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS } from '../helpers/seed-answers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, viewSubmission, dmMessage, type FakeSlackApi } from '../helpers/slack.js';
@@ -77,25 +78,8 @@ describe('Slack end to end: the seed examples', () => {
     const e = await boot();
     const { decision, final } = await reportAndAcknowledge(
       e,
-      'Unexplained bruising on both forearms, found during personal care this morning. J.S. could not say how it happened.',
-      {
-        subject: ['J.S.'],
-        categories: ['abuse', 'done'],
-        subject_age: ['adult'],
-        injury: ['needs_assessment'],
-        hcp_opinion: ['none'],
-        hospital: ['no'],
-        abuse: ['yes'],
-        abuse_category: ['physical', 'done'],
-        alleged_source: ['unknown'],
-        care_needs: ['yes'],
-        unable_to_protect: ['yes'],
-        crime: ['unclear'],
-        crime_timing: ['now_or_within_hours'],
-        regulated_activity: ['yes'],
-        capacity: ['lacks'],
-        actions_taken: ['none', 'done'],
-      },
+      BRUISING_CHAT_NARRATIVE,
+      structuredClone(BRUISING_CLICKS),
     );
     expect(decision.all).toContain('Adult safeguarding team');
     expect(decision.all).toContain('GP or health professional');

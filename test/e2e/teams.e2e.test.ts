@@ -4,6 +4,7 @@
 // (shared/seed/multi-agency-escalation.txt) from the first message to an acknowledged page and an
 // updated record card, and the paths around them. Every card sent must parse cleanly at 1.5.
 
+import { BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS } from '../helpers/seed-answers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { LoopbackConnector, cardAction, cardProblems, channelMention, personalMessage, teamsUser } from '../helpers/teams.js';
@@ -104,25 +105,8 @@ describe('Teams end to end: the seed examples', () => {
     await installAll(e);
     const { decision, final } = await reportAndAcknowledge(
       e,
-      'Unexplained bruising on both forearms, found during personal care this morning. J.S. could not say how it happened.',
-      {
-        subject: ['J.S.'],
-        categories: ['abuse', 'done'],
-        subject_age: ['adult'],
-        injury: ['needs_assessment'],
-        hcp_opinion: ['none'],
-        hospital: ['no'],
-        abuse: ['yes'],
-        abuse_category: ['physical', 'done'],
-        alleged_source: ['unknown'],
-        care_needs: ['yes'],
-        unable_to_protect: ['yes'],
-        crime: ['unclear'],
-        crime_timing: ['now_or_within_hours'],
-        regulated_activity: ['yes'],
-        capacity: ['lacks'],
-        actions_taken: ['none', 'done'],
-      },
+      BRUISING_CHAT_NARRATIVE,
+      structuredClone(BRUISING_CLICKS),
     );
     expect(decision.all).toContain('Adult safeguarding team');
     expect(decision.all).toContain('GP or health professional');

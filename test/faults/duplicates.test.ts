@@ -2,6 +2,7 @@
 // racing each other). Each delivery after the first changes nothing: one incident, one page, one
 // decision message.
 
+import { BRUISING_CLICKS } from '../helpers/seed-answers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dmOf, SlackE2E } from '../e2e/slack-driver.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
@@ -23,27 +24,12 @@ afterAll(async () => {
   await api?.close();
 });
 
-const answers = {
+const answers: Record<string, string[]> = {
   life: ['no'],
   danger: ['no'],
   service: ['riverside-house'],
-  subject: ['J.S.'],
   when: ['1 hour ago', 'yes'],
-  categories: ['abuse', 'done'],
-  subject_age: ['adult'],
-  injury: ['needs_assessment'],
-  hcp_opinion: ['none'],
-  hospital: ['no'],
-  abuse: ['yes'],
-  abuse_category: ['physical', 'done'],
-  alleged_source: ['unknown'],
-  care_needs: ['yes'],
-  unable_to_protect: ['yes'],
-  crime: ['unclear'],
-  crime_timing: ['now_or_within_hours'],
-  regulated_activity: ['yes'],
-  capacity: ['lacks'],
-  actions_taken: ['none', 'done'],
+  ...BRUISING_CLICKS,
 };
 
 describe('duplicate deliveries', () => {

@@ -82,3 +82,28 @@ export const ASSAULT_ANSWERS: Record<string, string | string[]> = {
   confirm: 'yes',
 };
 
+
+/**
+ * The bruising example as button clicks and typed text for the Slack and Teams drivers and the
+ * benchmark: each step lists what to do each time it is asked (a choice id, else text to type).
+ */
+export const BRUISING_CHAT_NARRATIVE =
+  'Unexplained bruising on both forearms, found during personal care this morning. J.S. could not say how it happened.';
+export const BRUISING_CLICKS: Record<string, string[]> = {
+  subject: ['J.S.'],
+  categories: ['abuse', 'done'],
+  subject_age: ['adult'],
+  injury: ['needs_assessment'],
+  hcp_opinion: ['none'],
+  hospital: ['no'],
+  abuse: ['yes'],
+  abuse_category: ['physical', 'done'],
+  alleged_source: ['unknown'],
+  care_needs: ['yes'],
+  unable_to_protect: ['yes'],
+  crime: ['unclear'],
+  crime_timing: ['now_or_within_hours'],
+  regulated_activity: ['yes'],
+  capacity: ['lacks'],
+  actions_taken: ['none', 'done'],
+};
