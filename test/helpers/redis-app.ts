@@ -28,9 +28,10 @@ export interface RedisApp {
   text(): string;
 }
 
-export async function startRedisApp(prefix: string, orgFile: string): Promise<RedisApp> {
+export async function startRedisApp(prefix: string, orgFile: string, now?: () => Date): Promise<RedisApp> {
   const out: string[] = [];
   const app = createApp({
+    ...(now ? { now } : {}),
     config: loadConfig({ CHANNELS: 'terminal', REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, ESCALATION_ORG_FILE: orgFile }),
     logger: silentLogger,
     terminal: { write: (t) => out.push(t), reporterId: 'reporter' },
