@@ -194,6 +194,7 @@ export class Assistant implements AssistantPort {
   ): Promise<void> {
     const user = session.user;
     let asked = false;
+    const answered: Array<() => Promise<void>> = [];
     // A completed report: the page goes before anything else is said or updated.
     if (out.some((o) => o.type === 'complete')) {
       await this.pageNow(pageJob);
@@ -205,8 +206,9 @@ export class Assistant implements AssistantPort {
           await this.send(user, sayMessage(o.text, o.urgent ? 'urgent' : undefined));
           break;
         case 'answered': {
+          // Done after the next question is sent: the reporter sees the next question sooner.
           const ref = messageRef ?? before.questionRef;
-          if (ref) await this.safeUpdate(ref, answeredMessage(this.ctx.flow.value, o.stepId, o.answer));
+          if (ref) answered.push(() => this.safeUpdate(ref, answeredMessage(this.ctx.flow.value, o.stepId, o.answer)));
           break;
         }
         case 'ask':
@@ -230,6 +232,7 @@ export class Assistant implements AssistantPort {
           break;
       }
     }
+    for (const update of answered) await update();
   }
 
   /** Send a page queued in this turn at once; if that fails, its queued job sends it. */

@@ -85,6 +85,8 @@ export function createSlack(options: CreateSlackOptions): SlackAdapter {
     // One workspace, one bot token; no network call is needed to authorise an event.
     authorize: async () => ({ botToken: options.botToken }),
     ignoreSelf: false,
+    // The assistant keeps its own state in Redis; Bolt's conversation store would only cost time.
+    convoStore: false,
     logger: boltLogger(logger),
     clientOptions: { slackApiUrl: apiUrl, logLevel: webApi.LogLevel.ERROR },
   });
