@@ -244,7 +244,7 @@ function writeResultsFile(): void {
   const text = [
     '# Benchmark results',
     '',
-    'The last run of `npm run bench` (see the README's Performance section for what each figure means and how to run it).',
+    'The last run of `npm run bench` (see the Performance section of the README for what each figure means and how to run it).',
     '',
     '```',
     ...lines,

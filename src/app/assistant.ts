@@ -257,7 +257,7 @@ export class Assistant implements AssistantPort {
       : 'No page is needed. The registered manager will pick this up in normal hours.';
     await this.send(session.user, decisionMessage(inc, this.org.timezone, note));
     if (needsStaffSupport(inc)) {
-      await this.send(session.user, sayMessage(`Thank you for reporting this. It can be hard to deal with. ${this.org.staffSupport}`));
+      await this.send(session.user, sayMessage(`Thank you for reporting this. ${this.org.staffSupport}`));
       const updated = await this.incidents.update(inc.ref, (i) => {
         if (follow(i).support?.offeredAt) return false;
         follow(i).support = { ...(follow(i).support ?? {}), offeredAt: this.ctx.now().toISOString() };

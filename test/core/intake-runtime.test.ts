@@ -87,3 +87,27 @@ describe('intake runtime', () => {
     expect(out.some((o) => o.type === 'emergency')).toBe(false);
   });
 });
+
+describe('challenges from the narrative', () => {
+  const flagCtx: IntakeContext = { ...ctx, findFlags: () => [{ key: 'injury', value: 'minor', evidence: 'bruising' }, { key: 'abuse_suspected', value: 'yes', evidence: 'pinched her' }] };
+  const upTo = (...texts: string[]) => {
+    let s = newSession(flagCtx, user);
+    for (const text of texts) s = applyInput(flagCtx, s, { kind: 'text', text }).session;
+    return s;
+  };
+
+  it('never challenges an answer more serious than the words suggest', () => {
+    const s = upTo('no', 'no', '1', 'DM', 'bruising, pinched her', 'not sure', 'fall_injury', 'adult', 'no');
+    expect(s.stepId).toBe('injury');
+    const r = applyInput(flagCtx, s, { kind: 'text', text: 'needs_assessment' });
+    expect(r.session.answers['injury']).toBe('needs_assessment');
+    expect(r.session.pendingChallenge).toBeUndefined();
+  });
+
+  it('challenges "none" once when the words describe an injury', () => {
+    const s = upTo('no', 'no', '1', 'DM', 'bruising, pinched her', 'not sure', 'fall_injury', 'adult', 'no');
+    const r = applyInput(flagCtx, s, { kind: 'text', text: 'none' });
+    expect(r.session.pendingChallenge).toMatchObject({ key: 'injury', given: 'none', evidence: 'bruising' });
+    expect(r.out.some((o) => o.type === 'say' && o.text.startsWith('You wrote "bruising"'))).toBe(true);
+  });
+});

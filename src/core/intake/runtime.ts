@@ -305,12 +305,16 @@ function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Inp
   return { session: s, out };
 }
 
-/** Whether `given` is less protective than the flagged value: the order of the step's choices, unsure value aside. */
+/**
+ * Whether `given` contradicts the flagged value on the less protective side: a safety question
+ * answered outside its protective answers when the words suggest one of them, or any question
+ * answered "no" / "none" when the words suggest something. A more serious answer than the words
+ * suggest is never challenged.
+ */
 function isLessProtective(step: FlowStep, given: string, flagged: string): boolean {
   if (step.protective) return step.protective.includes(flagged) && !step.protective.includes(given);
-  // Yes/no questions: a flag of "yes" contradicts "no". Other questions: any different answer is worth a second look.
-  if (given === 'no' || given === 'none') return true;
-  return given !== flagged && flagged !== 'no' && flagged !== 'none';
+  const nothing = (v: string) => v === 'no' || v === 'none';
+  return nothing(given) && !nothing(flagged);
 }
 
 function challengeQuestion(step: FlowStep, flagged: string): string {
