@@ -21,10 +21,11 @@ afterEach(async () => {
 
 it('reminds the owner before and when an action is due, after a restart in between', async () => {
   prefix = newPrefix('action-restart');
-  // Due dates are typed to the minute: run the app's clock so the due minute is 3 s away.
+  // Due dates are typed to the minute: run the app's clock so the due minute is 8 s away (the
+  // reminder before it falls due at 4 s): time enough to stop the first app under any load.
   const realNow = Date.now();
   const due = Math.ceil((realNow + 120_000) / 60_000) * 60_000;
-  const offset = due - 3000 - realNow;
+  const offset = due - 8000 - realNow;
   const clock = () => new Date(Date.now() + offset);
   const dueText = format(new Date(due), 'yyyy-MM-dd HH:mm', { in: tz('Europe/London') });
 
@@ -39,7 +40,7 @@ it('reminds the owner before and when an action is due, after a restart in betwe
   apps = [];
   expect(first.text()).not.toMatch(/Reminder: action A1/);
 
-  await new Promise((r) => setTimeout(r, 3500)); // both reminders fall due while no app runs
+  await new Promise((r) => setTimeout(r, Math.max(0, realNow + 8500 - Date.now()))); // both fall due while no app runs
   const second = await startRedisApp(prefix, DEFAULT_ORGANISATION_FILE, clock);
   apps.push(second);
   await eventually(async () => {

@@ -61,20 +61,22 @@ describe('paging that never goes silent', () => {
 
   it('fires once with two instances running, and fires a timer that fell due while the app was stopped', async () => {
     prefix = newPrefix('paging-two');
-    const org = fastOrgFile(0.03); // 1.8 s
+    const org = fastOrgFile(0.1); // 6 s: both instances are surely stopped before the repeat is due
     const a = await startRedisApp(prefix, org);
     const b = await startRedisApp(prefix, org);
     apps.push(a, b);
     const ref = await reportEmergency(a.app);
+    const pagedAt = Date.now();
     await eventually(async () => expect(count(a.text() + b.text(), /PAGE to Sam Okafor/)).toBe(1), 50, 100);
     // Stop both before the first repeat falls due; it must fire after a restart.
     await a.app.stop();
     await b.app.stop();
     apps = [];
-    await sleep(2500);
+    expect(count(a.text() + b.text(), /PAGE to Sam Okafor/)).toBe(1);
+    await sleep(Math.max(0, pagedAt + 6500 - Date.now()));
     const c = await startRedisApp(prefix, org);
     apps.push(c);
-    await eventually(async () => expect(c.text()).toMatch(/PAGE to Sam Okafor/), 50, 100);
+    await eventually(async () => expect(c.text()).toMatch(/PAGE to Sam Okafor/), 100, 100);
     const sent = (await c.app.ctx.store.read(ref)).filter((e) => e.type === 'page_sent');
     expect(sent.map((e) => e.data['attempt'])).toEqual([0, 1]);
   });
