@@ -7,13 +7,10 @@
 
 import type { AssistantPort, Channel, ChatCommand, RoleAction } from '../channels/port.js';
 import type { Organisation } from '../conversations/organisation.js';
-import { applyInput, newSession, stepById, thresholdAnswers, type Input, type IntakeContext, type Output } from '../core/intake/runtime.js';
+import { applyInput, newSession, stepById, type Input, type IntakeContext, type Output } from '../core/intake/runtime.js';
 import { sessionKey, type Session } from '../core/intake/session.js';
 import {
   acknowledge,
-  completeIncident,
-  createIncident,
-  incidentRef,
   markNotified,
   markNotNotifying,
   pageNeeded,
@@ -235,10 +232,19 @@ export class Assistant implements AssistantPort {
     for (const update of answered) await update();
   }
 
-  /** Send a page queued in this turn at once; if that fails, its queued job sends it. */
+  /**
+   * Send a page queued in this turn at once. Once it is sent, its queued copy is withdrawn (a copy
+   * already running finds the page sent and stops); if sending fails, the queued copy sends it.
+   */
   private async pageNow(job: Job | null): Promise<void> {
-    if (!job) return;
-    await this.ctx.runNow?.(job).catch((err) => this.ctx.logger.warn({ err: String((err as Error)?.message ?? err) }, 'immediate page deferred to its queued job'));
+    if (!job || !this.ctx.runNow) return;
+    try {
+      await this.ctx.runNow(job);
+    } catch (err) {
+      this.ctx.logger.warn({ err: String((err as Error)?.message ?? err) }, 'immediate page deferred to its queued job');
+      return;
+    }
+    await this.scheduler.cancel(job.id).catch(() => undefined);
   }
 
   private async ask(session: Session, version: number): Promise<void> {
@@ -419,11 +425,6 @@ export class Assistant implements AssistantPort {
     const expired: Session = { ...s, status: 'expired', updatedAt: this.ctx.now().toISOString() };
     if ((await this.store.put(SESSION_NS, key, expired, got.version, this.sessionTtl())) === null) return;
     await this.send(s.user, sayMessage(s.ref ? `Your report timed out. The urgent part is with the manager as ${s.ref}.` : 'Your report timed out and was not sent. Start again when you are ready.'));
-  }
-
-  /** Threshold keys the rule engine knows. */
-  thresholdAnswers(session: Session) {
-    return thresholdAnswers(session, this.ctx.thresholdKeys);
   }
 }
 

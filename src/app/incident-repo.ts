@@ -7,6 +7,7 @@ import { dueAt } from '../core/calendar.js';
 import { completeIncident, createIncident, incidentRef, pageNeeded, type DueAt } from '../core/incident.js';
 import { needsStaffSupport } from '../core/follow-through.js';
 import type { Session } from '../core/intake/session.js';
+import { thresholdAnswers } from '../core/intake/runtime.js';
 import { CODE_LABELS, localTime } from '../core/messages.js';
 import { onCallAt } from '../core/rota.js';
 import type { Decision, Incident, ManagerCommand } from '../core/types.js';
@@ -240,16 +241,12 @@ export class IncidentRepo {
     await this.ctx.scheduler.schedule({ id, kind, at, data: { ref, ...data } });
   }
 
+  /** The threshold answers for the rule engine, with the setting taken from the service. */
   answersOf(session: Session) {
-    const a: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(session.answers)) if (this.ctx.thresholdKeys.has(k) || k === 'actions_taken') a[k] = v;
+    const a = thresholdAnswers(session, this.ctx.thresholdKeys);
     const service = this.ctx.org.services.find((s) => s.id === session.fields.serviceId);
     if (service && this.ctx.thresholdKeys.has('setting') && a['setting'] === undefined) a['setting'] = service.setting;
     return a;
-  }
-
-  label(code: keyof typeof CODE_LABELS): string {
-    return CODE_LABELS[code];
   }
 }
 

@@ -52,7 +52,7 @@ export type RoleAction = Action;
 
 export type ChatCommand = 'oncall' | 'escalations' | 'help';
 
-/**
+/*
  * Action ids used on buttons (neutral `Action.id`), carried back by every channel:
  * - `choice`     value = JSON {stepId, choiceId}       → Inbound 'choice'
  * - `start`      value = ""                            → Inbound 'start'
@@ -60,4 +60,3 @@ export type ChatCommand = 'oncall' | 'escalations' | 'help';
  * - `notify`     value = JSON {ref, code}              → form (who, when, reference) → Inbound 'notified'
  * - `not_notify` value = JSON {ref, code}              → form (reason)              → Inbound 'not_notifying'
  */
-export const ACTION_IDS = ['choice', 'start', 'ack', 'notify', 'not_notify'] as const;

@@ -7,7 +7,7 @@
 // file gives one (head_injury=no), so the intake can quote it; without one it is dropped.
 // Hedged ("might have hit her head") and reported ("she says he took £50") mentions still flag.
 
-import { cachedRedFlags, loadRedFlags, type CompiledRule, type RedFlagVocab } from './red-flags-config.js';
+import { cachedRedFlags, type CompiledRule, type RedFlagVocab } from './red-flags-config.js';
 import { findMatches, type Match, type Pattern } from './phrase-pattern.js';
 import { tokenize, type Token } from './wink-tokens.js';
 

@@ -3,6 +3,7 @@
 // sends signed requests to /slack/events, and reads what the assistant posted from the fake's
 // record of calls. `answerIntake` walks the intake flow, answering each question as the test says.
 
+import { walkIntake, type IntakePlan } from './intake-walker.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,8 +107,7 @@ export function asQuestion(m: Posted): Question | null {
   return textStep ? { stepId: textStep, message: m, choices } : null;
 }
 
-/** What to do at a step: each entry is a choice id to click, or text to type; used in order. */
-export type Answers = Record<string, string[]>;
+export type Answers = IntakePlan;
 
 export class SlackE2E {
   app!: App;
@@ -195,31 +195,17 @@ export class SlackE2E {
     return null;
   }
 
-  /**
-   * Answer questions as they come until none is asked. `answers[stepId]` lists what to do each
-   * time the step is asked (a choice id to click, else text to type); steps not listed get "No"
-   * when offered, else "Not sure". Returns the step ids in the order they were asked.
-   */
-  async answerIntake(user: string, answers: Answers, from = 0, stopAt?: string): Promise<string[]> {
-    const asked: string[] = [];
-    const used = new Map<string, number>();
-    let since = from;
-    for (let turn = 0; turn < 80; turn++) {
-      const q = this.latestQuestion(user, since);
-      if (!q) return asked;
-      if (q.stepId === stopAt) return asked;
-      asked.push(q.stepId);
-      since = this.api.calls.length;
-      const n = used.get(q.stepId) ?? 0;
-      used.set(q.stepId, n + 1);
-      const plan = answers[q.stepId];
-      const todo = plan ? plan[Math.min(n, plan.length - 1)]! : q.choices.has('no') ? 'no' : 'unsure';
-      const button = q.choices.get(todo);
-      if (button) await this.click(user, q.message, button);
-      else if (q.choices.size > 0 && !plan) throw new Error(`No answer for step ${q.stepId}`);
-      else await this.type(user, todo);
-    }
-    throw new Error(`The intake did not finish: ${asked.join(' → ')}`);
+  /** Answer questions as they come until none is asked (see walkIntake). */
+  answerIntake(user: string, answers: Answers, from = 0, stopAt?: string): Promise<string[]> {
+    return walkIntake<Question, Button>({
+      plan: answers,
+      from,
+      ...(stopAt ? { stopAt } : {}),
+      latest: (since) => this.latestQuestion(user, since),
+      calls: () => this.api.calls.length,
+      click: (q, button) => this.click(user, q.message, button),
+      type: (text) => this.type(user, text),
+    });
   }
 
   async cleanup(): Promise<void> {

@@ -3,6 +3,7 @@
 // runs unauthenticated), posts activities to /api/messages with a serviceUrl on a loopback
 // connector, and reads the cards the assistant sent, replied and updated from that connector.
 
+import { walkIntake, type IntakePlan } from './intake-walker.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,8 +133,7 @@ export function asQuestion(m: Sent): Question | null {
   return textStep ? { stepId: textStep, message: m, choices } : null;
 }
 
-/** What to do at a step: each entry is a choice id to click, or text to type; used in order. */
-export type Answers = Record<string, string[]>;
+export type Answers = IntakePlan;
 
 export class TeamsE2E {
   app!: App;
@@ -258,30 +258,16 @@ export class TeamsE2E {
     return null;
   }
 
-  /**
-   * Answer questions as they come until none is asked (as the Slack driver does): `answers[stepId]`
-   * lists what to do each time the step is asked (a choice id to click, else text to type); steps
-   * not listed get "No" when offered, else "Not sure". Returns the step ids in the order asked.
-   */
-  async answerIntake(user: TeamsUser, answers: Answers, from = 0): Promise<string[]> {
-    const asked: string[] = [];
-    const used = new Map<string, number>();
-    let since = from;
-    for (let turn = 0; turn < 80; turn++) {
-      const q = this.latestQuestion(user, since);
-      if (!q) return asked;
-      asked.push(q.stepId);
-      since = this.connector.calls.length;
-      const n = used.get(q.stepId) ?? 0;
-      used.set(q.stepId, n + 1);
-      const plan = answers[q.stepId];
-      const todo = plan ? plan[Math.min(n, plan.length - 1)]! : q.choices.has('no') ? 'no' : 'unsure';
-      const choice = q.choices.get(todo);
-      if (choice) await this.click(user, q.message, choice);
-      else if (q.choices.size > 0 && !plan) throw new Error(`No answer for step ${q.stepId}`);
-      else await this.type(user, todo);
-    }
-    throw new Error(`The intake did not finish: ${asked.join(' → ')}`);
+  /** Answer questions as they come until none is asked (see walkIntake). */
+  answerIntake(user: TeamsUser, answers: Answers, from = 0): Promise<string[]> {
+    return walkIntake<Question, CardAction>({
+      plan: answers,
+      from,
+      latest: (since) => this.latestQuestion(user, since),
+      calls: () => this.connector.calls.length,
+      click: (q, choice) => this.click(user, q.message, choice),
+      type: (text) => this.type(user, text),
+    });
   }
 
   async cleanup(): Promise<void> {

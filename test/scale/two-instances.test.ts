@@ -2,6 +2,7 @@
 // nothing but Redis. One intake moves between them, each answer going to the other instance; the
 // on-call manager is paged exactly once and the record is posted once.
 
+import { walkIntake } from '../e2e/intake-walker.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATIONS_CHANNEL, type Answers } from '../e2e/slack-driver.js';
 import { cleanupApp, posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
@@ -47,21 +48,19 @@ describe('two instances behind one Redis', () => {
     await apps[0]!.send(slashCommand({ command: '/incident', text: 'T.R. is very distressed and says he has a plan to end his life tonight.', user: REPORTER }));
 
     const served: number[] = [];
-    const used = new Map<string, number>();
-    let since = 0;
-    for (let turn = 1; turn < 80; turn++) {
-      const q = latestQuestion(api, REPORTER, since);
-      if (!q) break;
-      since = api.calls.length;
-      const n = used.get(q.stepId) ?? 0;
-      used.set(q.stepId, n + 1);
-      const plan = answers[q.stepId];
-      const todo = plan ? plan[Math.min(n, plan.length - 1)]! : q.choices.has('no') ? 'no' : 'unsure';
-      const target = turn % 2; // instance 1, 0, 1, 0, ...
+    const instance = (turn: number) => {
+      const target = (turn + 1) % 2; // instance 1, 0, 1, 0, ...
       served.push(target);
-      await apps[target]!.send(q.choices.has(todo) ? clickReq(REPORTER, q, todo) : dmMessage({ user: REPORTER, text: todo, channel: dmOf(REPORTER) }));
-      await waitFor(`an answer to ${q.stepId}`, () => api.calls.length > since);
-    }
+      return apps[target]!;
+    };
+    await walkIntake({
+      plan: answers,
+      latest: (since) => latestQuestion(api, REPORTER, since),
+      calls: () => api.calls.length,
+      click: (q, _button, turn, choiceId) => instance(turn).send(clickReq(REPORTER, q, choiceId)),
+      type: (text, turn) => instance(turn).send(dmMessage({ user: REPORTER, text, channel: dmOf(REPORTER) })),
+      after: (q, since) => waitFor(`an answer to ${q.stepId}`, () => api.calls.length > since),
+    });
     expect(served.length).toBeGreaterThan(8);
     expect(new Set(served)).toEqual(new Set([0, 1]));
     await waitFor('the decision', () => posted(api, dmOf(REPORTER)).find((m) => /what happens next/.test(m.text)));
