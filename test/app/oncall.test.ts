@@ -26,10 +26,18 @@ describe('on call in chat', () => {
     expect(h.take()).toMatch(/PAGE to Priya Desai/);
   });
 
-  it('lists people who cannot be paged', async () => {
+  it('says when everyone on the rotas can be paged, and names the people who cannot', async () => {
     h = await terminalHarness();
     await h.type('/oncall check');
-    expect(h.take()).toMatch(/Everyone on the rotas can be paged|cannot be paged/);
+    expect(h.take()).toMatch(/Everyone on the rotas can be paged/);
+    // Take Sam's chat identities away: every slot of his is listed.
+    const sam = h.app.ctx.org.people.find((p) => p.id === 'sam-okafor')!;
+    delete sam.slackUserId;
+    delete sam.teamsAadObjectId;
+    await h.type('/oncall check');
+    const out = h.take();
+    expect(out).toMatch(/Who cannot be paged/);
+    expect(out).toMatch(/Sam Okafor has no Slack or Teams id, so cannot be paged/);
   });
 
   it('hands an incident over to another manager, recorded and told', async () => {
