@@ -2,7 +2,7 @@
 // Same semantics as RedisStore (CAS versions, ttl, dedupe, hash-chained event logs), with an
 // injectable clock so tests can expire things without waiting. Values are stored as JSON copies.
 
-import type { Store, StoredEvent, Versioned } from './port.js';
+import type { NewEvent, Store, StoredEvent, Versioned } from './port.js';
 import { eventHash, jsonCopy } from './chain.js';
 
 export interface MemoryStoreOptions {
@@ -83,16 +83,24 @@ export class MemoryStore implements Store {
   }
 
   async append(stream: string, type: string, data: Record<string, unknown>, at?: Date): Promise<StoredEvent> {
+    return (await this.appendMany(stream, [{ type, data }], at))[0]!;
+  }
+
+  async appendMany(stream: string, events: ReadonlyArray<NewEvent>, at?: Date): Promise<StoredEvent[]> {
     let log = this.logs.get(stream);
     if (!log) this.logs.set(stream, (log = []));
-    const last = log[log.length - 1];
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? '';
     const iso = (at ?? new Date(this.now())).toISOString();
-    const clean = jsonCopy(data);
-    const event: StoredEvent = { seq, at: iso, type, data: clean, prevHash, hash: eventHash(prevHash, seq, iso, type, clean) };
-    log.push(event);
-    return jsonCopy(event);
+    const added: StoredEvent[] = [];
+    for (const { type, data } of events) {
+      const last = log[log.length - 1];
+      const seq = (last?.seq ?? 0) + 1;
+      const prevHash = last?.hash ?? '';
+      const clean = jsonCopy(data);
+      const event: StoredEvent = { seq, at: iso, type, data: clean, prevHash, hash: eventHash(prevHash, seq, iso, type, clean) };
+      log.push(event);
+      added.push(jsonCopy(event));
+    }
+    return added;
   }
 
   async read(stream: string): Promise<StoredEvent[]> {

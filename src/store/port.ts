@@ -20,6 +20,12 @@ export interface StoredEvent {
   hash: string;
 }
 
+/** An event to append: its type and data (the store adds seq, time and hashes). */
+export interface NewEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
 export interface Store {
   /** Read a document. `ns` is a namespace such as "session" or "incident". */
   get<T>(ns: string, id: string): Promise<Versioned<T> | null>;
@@ -38,6 +44,8 @@ export interface Store {
   dedupe(eventId: string, ttlSeconds: number): Promise<boolean>;
   /** Append to an incident's hash-chained event log. Atomic: concurrent appends never fork the chain. */
   append(stream: string, type: string, data: Record<string, unknown>, at?: Date): Promise<StoredEvent>;
+  /** Append several events, in order, as one atomic step (one round trip on Redis). */
+  appendMany(stream: string, events: ReadonlyArray<NewEvent>, at?: Date): Promise<StoredEvent[]>;
   /** The whole event log of a stream, oldest first. */
   read(stream: string): Promise<StoredEvent[]>;
   /** Streams (incident refs) that have an event log. */

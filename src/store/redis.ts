@@ -15,7 +15,7 @@
 // Unreachable Redis → StoreUnavailableError within about 2 s; the client reconnects by itself.
 
 import type { Cluster, Redis } from 'ioredis';
-import { StoreUnavailableError, type Store, type StoredEvent, type Versioned } from './port.js';
+import { StoreUnavailableError, type NewEvent, type Store, type StoredEvent, type Versioned } from './port.js';
 import { eventHash, jsonCopy } from './chain.js';
 import { createRedisClient } from './redis-url.js';
 
@@ -101,21 +101,31 @@ const PRUNE_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end
 return 0`;
 
-// KEYS: events, head. ARGV: expected seq, expected hash, seq, at, type, data JSON, hash.
+// KEYS: events, head. ARGV: expected seq, expected hash, then five per event: seq, at, type, data
+// JSON, hash. Writes every event or none. Returns {1}, or {0, seq, hash}: the real head, when the
+// expected one was out of date (another writer appended first).
 const APPEND_LUA = `
 local head = redis.call('HMGET', KEYS[2], 'seq', 'hash')
-local seq = tonumber(head[1] or '0')
+local seq = head[1] or '0'
 local hash = head[2] or ''
-if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return 0 end
-redis.call('XADD', KEYS[1], '*', 'seq', ARGV[3], 'at', ARGV[4], 'type', ARGV[5], 'data', ARGV[6], 'prev', ARGV[2], 'hash', ARGV[7])
-redis.call('HSET', KEYS[2], 'seq', ARGV[3], 'hash', ARGV[7])
-return 1`;
+if tonumber(seq) ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {0, seq, hash} end
+local prev = ARGV[2]
+for i = 3, #ARGV, 5 do
+  redis.call('XADD', KEYS[1], '*', 'seq', ARGV[i], 'at', ARGV[i + 1], 'type', ARGV[i + 2], 'data', ARGV[i + 3], 'prev', prev, 'hash', ARGV[i + 4])
+  prev = ARGV[i + 4]
+  seq = ARGV[i]
+end
+redis.call('HSET', KEYS[2], 'seq', seq, 'hash', prev)
+return {1}`;
+
+/** How many chain heads this process remembers (so an append usually costs one round trip). */
+const HEADS_KEPT = 10_000;
 
 interface StoreScripts {
   eaStorePut(doc: string, ids: string, expected: string, json: string, ttlMs: string, id: string): Promise<number>;
   eaStoreDel(doc: string, ids: string, expected: string, id: string): Promise<number>;
   eaStorePrune(doc: string, ids: string, id: string): Promise<number>;
-  eaStoreAppend(events: string, head: string, ...args: string[]): Promise<number>;
+  eaStoreAppend(events: string, head: string, ...args: string[]): Promise<[number, string?, string?]>;
 }
 
 function isRedisReplyError(err: unknown): boolean {
@@ -128,6 +138,10 @@ export class RedisStore implements Store {
   private readonly scripts: StoreScripts;
   private readonly owned: boolean;
   private readonly maxAppendRetries: number;
+  /** Last known head of each event log (a guess: the append script checks it). */
+  private readonly heads = new Map<string, { seq: number; hash: string }>();
+  /** Appends to one log from this process go one after another, so they never race each other. */
+  private readonly appending = new Map<string, Promise<unknown>>();
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.prefix ?? 'ea:';
@@ -224,27 +238,64 @@ export class RedisStore implements Store {
   }
 
   async append(stream: string, type: string, data: Record<string, unknown>, at?: Date): Promise<StoredEvent> {
+    return (await this.appendMany(stream, [{ type, data }], at))[0]!;
+  }
+
+  appendMany(stream: string, events: ReadonlyArray<NewEvent>, at?: Date): Promise<StoredEvent[]> {
+    const before = this.appending.get(stream) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.appendNow(stream, events, at));
+    this.appending.set(stream, mine);
+    const forget = () => {
+      if (this.appending.get(stream) === mine) this.appending.delete(stream);
+    };
+    mine.then(forget, forget);
+    return mine;
+  }
+
+  private async appendNow(stream: string, events: ReadonlyArray<NewEvent>, at?: Date): Promise<StoredEvent[]> {
+    if (!events.length) return [];
     const eventsKey = this.key({ kind: 'events', stream });
     const headKey = this.key({ kind: 'head', stream });
-    const clean = jsonCopy(data);
-    const dataJson = JSON.stringify(clean);
-    // Register the stream first: a crash after this leaves an empty listed stream, never a hidden one.
-    await this.call(() => this.redis.sadd(this.key({ kind: 'streams' }), stream));
-    for (let attempt = 0; attempt <= this.maxAppendRetries; attempt++) {
-      const [headSeq, headHash] = await this.call(() => this.redis.hmget(headKey, 'seq', 'hash'));
-      const prevSeq = headSeq ? Number(headSeq) : 0;
-      const prevHash = headHash ?? '';
-      const seq = prevSeq + 1;
-      const iso = (at ?? new Date()).toISOString();
-      const hash = eventHash(prevHash, seq, iso, type, clean);
-      const ok = await this.call(() =>
-        this.scripts.eaStoreAppend(eventsKey, headKey, String(prevSeq), prevHash, String(seq), iso, type, dataJson, hash),
-      );
-      if (Number(ok) === 1) return { seq, at: iso, type, data: clean, prevHash, hash };
-      // Someone else appended first: back off a little (with jitter) and build on the new head.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt * 2)));
+    const clean = events.map((e) => ({ type: e.type, data: jsonCopy(e.data), json: '' }));
+    for (const c of clean) c.json = JSON.stringify(c.data);
+    // Register the stream (sent first on the same connection, so a crash never leaves a hidden log).
+    const registered = this.call(() => this.redis.sadd(this.key({ kind: 'streams' }), stream));
+    registered.catch(() => undefined); // its failure is reported below, or by the append itself
+    let head = this.heads.get(stream);
+    if (!head) {
+      const [s, h] = await this.call(() => this.redis.hmget(headKey, 'seq', 'hash'));
+      head = { seq: s ? Number(s) : 0, hash: h ?? '' };
     }
+    for (let attempt = 0; attempt <= this.maxAppendRetries; attempt++) {
+      const iso = (at ?? new Date()).toISOString();
+      const written: StoredEvent[] = [];
+      const args: string[] = [String(head.seq), head.hash];
+      let prev = head;
+      for (const c of clean) {
+        const seq = prev.seq + 1;
+        const hash = eventHash(prev.hash, seq, iso, c.type, c.data);
+        written.push({ seq, at: iso, type: c.type, data: c.data, prevHash: prev.hash, hash });
+        args.push(String(seq), iso, c.type, c.json, hash);
+        prev = { seq, hash };
+      }
+      const [ok, realSeq, realHash] = await this.call(() => this.scripts.eaStoreAppend(eventsKey, headKey, ...args));
+      if (Number(ok) === 1) {
+        await registered;
+        this.remember(stream, prev);
+        return written;
+      }
+      head = { seq: Number(realSeq ?? 0), hash: realHash ?? '' };
+      // Another instance appended first: back off a little (with jitter) before the next try.
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt * 2)));
+    }
+    this.heads.delete(stream);
     throw new Error(`Could not append to event log ${stream}: too much contention`);
+  }
+
+  private remember(stream: string, head: { seq: number; hash: string }): void {
+    this.heads.delete(stream);
+    this.heads.set(stream, head);
+    if (this.heads.size > HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
   }
 
   async read(stream: string): Promise<StoredEvent[]> {

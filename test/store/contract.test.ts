@@ -190,6 +190,38 @@ describe.each(backends)('Store contract: $name', ({ name, make }) => {
     expect(new Set(log.map((e) => e.data.i)).size).toBe(20);
   });
 
+  it('appends several events in order as one step, linked to what came before', async () => {
+    const first = await store.append('RH-M', 'reported', { who: 'AB' });
+    const at = new Date('2026-11-26T21:00:00Z');
+    const many = await store.appendMany('RH-M', [{ type: 'intake_completed', data: { a: 1 } }, { type: 'decision', data: { b: 2 } }], at);
+    expect(many.map((e) => [e.seq, e.type, e.at])).toEqual([[2, 'intake_completed', at.toISOString()], [3, 'decision', at.toISOString()]]);
+    expect(many[0]!.prevHash).toBe(first.hash);
+    expect(many[1]!.prevHash).toBe(many[0]!.hash);
+    expect(many[1]!.hash).toBe(eventHash(many[0]!.hash, 3, at.toISOString(), 'decision', { b: 2 }));
+    const last = await store.append('RH-M', 'paged', {});
+    expect(last).toMatchObject({ seq: 4, prevHash: many[1]!.hash });
+    const log = await store.read('RH-M');
+    expect(log).toEqual([first, ...many, last]);
+    expect(firstBrokenLink(log)).toBeNull();
+    expect(await store.appendMany('RH-M', [])).toEqual([]);
+    expect(await store.read('RH-M')).toHaveLength(4);
+  });
+
+  it('keeps one chain when several batches and single appends race', async () => {
+    await Promise.all([
+      store.appendMany('RH-R', [{ type: 'a', data: { n: 1 } }, { type: 'a', data: { n: 2 } }]),
+      store.append('RH-R', 'b', {}),
+      store.appendMany('RH-R', [{ type: 'c', data: { n: 3 } }, { type: 'c', data: { n: 4 } }, { type: 'c', data: { n: 5 } }]),
+    ]);
+    const log = await store.read('RH-R');
+    expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(firstBrokenLink(log)).toBeNull();
+    // Each batch stayed together.
+    const types = log.map((e) => e.type).join('');
+    expect(types).toMatch(/aa/);
+    expect(types).toMatch(/ccc/);
+  });
+
   it('lets exactly one of 20 concurrent CAS puts from the same version win', async () => {
     await store.put('incident', 'race', { winner: null }, null);
     const results = await Promise.all(
@@ -204,5 +236,33 @@ describe.each(backends)('Store contract: $name', ({ name, make }) => {
   it('answers ping', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
     expect(name).toMatch(/Store$/);
+  });
+});
+
+describe('RedisStore: two instances appending to one log', () => {
+  it('keeps one unbroken chain when each instance remembers an out-of-date head', async () => {
+    const prefix = uniquePrefix('store2');
+    const a = new RedisStore({ url: testRedisUrl(), prefix });
+    const b = new RedisStore({ url: testRedisUrl(), prefix });
+    try {
+      // Alternate so each instance's remembered head is always one behind.
+      for (let i = 0; i < 6; i++) await (i % 2 ? b : a).append('RH-X', 'note', { i });
+      await Promise.all([
+        a.appendMany('RH-X', [{ type: 'a', data: {} }, { type: 'a', data: {} }]),
+        b.appendMany('RH-X', [{ type: 'b', data: {} }, { type: 'b', data: {} }]),
+        ...Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).append('RH-X', 'race', { i })),
+      ]);
+      const log = await a.read('RH-X');
+      expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+      expect(firstBrokenLink(log)).toBeNull();
+      expect(await b.read('RH-X')).toEqual(log);
+      expect(await b.streams()).toEqual(['RH-X']);
+    } finally {
+      await a.close();
+      await b.close();
+      const admin = new Redis(testRedisUrl());
+      await cleanupPrefix(admin, prefix);
+      admin.disconnect();
+    }
   });
 });
