@@ -29,6 +29,7 @@ import { commandReply } from './commands.js';
 import { IncidentRepo } from './incident-repo.js';
 
 const SESSION_NS = 'session';
+type Loaded = { session: Session; version: number } | null;
 const DEDUPE_TTL_S = 24 * 3600;
 const CAS_TRIES = 8;
 
@@ -59,14 +60,17 @@ export class Assistant implements AssistantPort {
   async handle(event: Inbound): Promise<void> {
     const started = Date.now();
     try {
+      // An intake turn reads the session in the same round trip as the duplicate check.
+      const session = event.type === 'start' || event.type === 'message' || event.type === 'choice' ? this.loadSession(event.user) : null;
+      session?.catch(() => undefined); // a failure is reported when the turn awaits it
       if (event.dedupeId && !(await this.store.dedupe(event.dedupeId, DEDUPE_TTL_S))) return;
       switch (event.type) {
         case 'start':
-          return await this.start(event.user, event.narrative);
+          return await this.start(event.user, event.narrative, session!);
         case 'message':
-          return await this.message(event.user, event.text);
+          return await this.message(event.user, event.text, session!);
         case 'choice':
-          return await this.turn(event.user, { kind: 'choice', stepId: event.stepId, choiceId: event.choiceId }, event.messageRef);
+          return await this.turn(event.user, { kind: 'choice', stepId: event.stepId, choiceId: event.choiceId }, event.messageRef, session!);
         case 'ack':
           return await this.acknowledge(event.user, event.ref);
         case 'notified':
@@ -116,7 +120,7 @@ export class Assistant implements AssistantPort {
     };
   }
 
-  private async loadSession(user: UserRef): Promise<{ session: Session; version: number } | null> {
+  private async loadSession(user: UserRef): Promise<Loaded> {
     const got = await this.store.get<Session>(SESSION_NS, sessionKey(user));
     return got ? { session: got.value, version: got.version } : null;
   }
@@ -125,8 +129,8 @@ export class Assistant implements AssistantPort {
     return Math.max(this.org.intake.idleExpiryMinutes * 60 * 2, 3600);
   }
 
-  private async start(user: UserRef, narrative?: string): Promise<void> {
-    const existing = await this.loadSession(user);
+  private async start(user: UserRef, narrative: string | undefined, loaded: Promise<Loaded>): Promise<void> {
+    const existing = await loaded;
     if (existing?.session.status === 'active') {
       await this.send(user, sayMessage('You already have a report open. Let us carry on with it, or type "cancel" to stop it.'));
       await this.ask(existing.session, existing.version);
@@ -135,14 +139,16 @@ export class Assistant implements AssistantPort {
     const ictx = this.intakeContext();
     const session = newSession(ictx, user, narrative);
     const version = await this.store.put(SESSION_NS, session.key, session, existing ? existing.version : null, this.sessionTtl());
-    if (version === null) return this.start(user, narrative); // someone else started one a moment ago
-    await this.scheduleIdle(session);
-    await this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.'));
+    if (version === null) return this.start(user, narrative, this.loadSession(user)); // someone else started one a moment ago
+    await Promise.all([
+      this.scheduleIdle(session),
+      this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.')),
+    ]);
     await this.ask(session, version);
   }
 
-  private async message(user: UserRef, text: string): Promise<void> {
-    const existing = await this.loadSession(user);
+  private async message(user: UserRef, text: string, loaded: Promise<Loaded>): Promise<void> {
+    const existing = await loaded;
     if (!existing || existing.session.status !== 'active') {
       // A manager's typed command ("notify RH-2026-0042 police_101 PC Smith | CAD 1234") works in any chat.
       if (isManagerCommand(text)) {
@@ -153,13 +159,13 @@ export class Assistant implements AssistantPort {
       await this.send(user, offerMessage());
       return;
     }
-    await this.turn(user, { kind: 'text', text });
+    await this.turn(user, { kind: 'text', text }, undefined, Promise.resolve(existing));
   }
 
   /** One intake turn with compare-and-set: retried from a fresh read when someone else wrote first. */
-  private async turn(user: UserRef, input: Input, messageRef?: MessageRef): Promise<void> {
+  private async turn(user: UserRef, input: Input, messageRef: MessageRef | undefined, loaded: Promise<Loaded>): Promise<void> {
     for (let i = 0; i < CAS_TRIES; i++) {
-      const existing = await this.loadSession(user);
+      const existing = await (i === 0 ? loaded : this.loadSession(user));
       if (!existing || existing.session.status !== 'active') {
         if (messageRef) await this.safeUpdate(messageRef, sayMessage('This report is finished or was cancelled.'));
         await this.send(user, offerMessage());
@@ -174,8 +180,9 @@ export class Assistant implements AssistantPort {
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
       let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value) : null;
-      if (complete) pageJob = (await this.incidents.complete(session)) ?? pageJob;
-      await this.carryOut(session, version, out, messageRef, existing.session, pageJob);
+      const completed = complete ? await this.incidents.complete(session) : null;
+      pageJob = completed?.pageJob ?? pageJob;
+      await this.carryOut(session, version, out, messageRef, existing.session, pageJob, completed?.inc);
       return;
     }
     await this.send(user, sayMessage('Sorry, that clashed with another message. Please send it again.'));
@@ -188,15 +195,11 @@ export class Assistant implements AssistantPort {
     messageRef: MessageRef | undefined,
     before: Session,
     pageJob: Job | null = null,
+    completed?: Incident,
   ): Promise<void> {
     const user = session.user;
     let asked = false;
     const answered: Array<() => Promise<void>> = [];
-    // A completed report: the page goes before anything else is said or updated.
-    if (out.some((o) => o.type === 'complete')) {
-      await this.pageNow(pageJob);
-      pageJob = null;
-    }
     for (const o of out) {
       switch (o.type) {
         case 'say':
@@ -219,7 +222,9 @@ export class Assistant implements AssistantPort {
           await this.ask(session, version);
           break;
         case 'complete':
-          await this.afterComplete(session);
+          // The page is queued already, so the reporter may read "I have paged" while it goes out.
+          await Promise.all([this.pageNow(pageJob), this.afterComplete(session, completed)]);
+          pageJob = null;
           break;
         case 'cancelled':
           await this.send(user, sayMessage(session.ref ? `Report stopped. The urgent part is already with the on-call manager as ${session.ref}.` : 'Report cancelled. Nothing was sent.'));
@@ -254,8 +259,8 @@ export class Assistant implements AssistantPort {
     await this.store.put(SESSION_NS, session.key, { ...session, questionRef: ref }, version, this.sessionTtl()).catch(() => null);
   }
 
-  private async afterComplete(session: Session): Promise<void> {
-    const inc = await this.incidents.get(session.ref!);
+  private async afterComplete(session: Session, completed?: Incident): Promise<void> {
+    const inc = completed ?? (await this.incidents.get(session.ref!));
     if (!inc) return;
     const paged = inc.paging.state !== 'queued' || pageNeeded(inc);
     const note = paged

@@ -13,6 +13,7 @@ import { onCallAt } from '../core/rota.js';
 import type { Decision, Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
 import type { Job } from '../scheduler/port.js';
+import type { NewEvent } from '../store/port.js';
 import { activeOverrides } from './oncall.js';
 
 export const INCIDENT_NS = 'incident';
@@ -67,82 +68,108 @@ export class IncidentRepo {
    */
   async emergency(session: Session, key: string, value: string): Promise<Job | null> {
     const ref = session.ref!;
-    const existing = await this.get(ref);
+    const serviceId = this.serviceOf(session);
+    const [existing, policy] = await Promise.all([this.get(ref), this.policyFor(serviceId)]);
+    const safety = { type: 'safety_answer', data: { key, value } };
     if (existing) {
-      await this.ctx.store.append(ref, 'safety_answer', { key, value });
+      await this.ctx.store.append(ref, safety.type, safety.data);
       return this.startPaging(existing, true);
     }
-    const inc = await this.insert(session, this.ctx.decide(this.answersOf(session)), true);
+    const inc = await this.create(session, this.ctx.decide(this.answersOf(session)), policy);
     if (!inc) return null; // made already by a retry
-    await this.ctx.store.append(ref, 'safety_answer', { key, value });
-    const job = await this.startPaging(inc, true);
-    await this.schedule('record', ref, `record:${ref}:post`);
+    const [, job] = await Promise.all([this.opened(inc, true, [safety]), this.startPaging(inc, true)]);
     return job;
   }
 
   /**
    * The reporter confirmed: decide on every answer, make or complete the incident, queue page and
-   * record. Returns the queued page job (the caller also runs it at once), if a page is needed.
+   * record. Returns the incident and the queued page job (the caller also runs it at once), if a
+   * page is needed. Independent writes go together, so this costs a few round trips, not dozens.
    */
-  async complete(session: Session): Promise<Job | null> {
+  async complete(session: Session): Promise<{ inc: Incident; pageJob: Job | null } | null> {
     const ref = session.ref!;
     const decision = this.ctx.decide(this.answersOf(session));
-    let inc = await this.update(ref, (i) => {
+    const [existing, policy] = await Promise.all([this.ctx.store.get<Incident>(INCIDENT_NS, ref), this.policyFor(this.serviceOf(session))]);
+    let inc: Incident | null = null;
+    let made = false;
+    if (!existing) {
+      inc = await this.create(session, decision, policy);
+      made = inc !== null;
+    }
+    // Made by the emergency path earlier (or by a racing retry): complete it in place.
+    inc ??= await this.update(ref, (i) => {
       Object.assign(i, completeIncident(i, session, decision, this.ctx.now(), this.dueAt));
       return true;
     });
-    if (!inc) {
-      inc = await this.insert(session, decision, false);
-      if (!inc) return null;
-      await this.schedule('record', ref, `record:${ref}:post`);
-    }
-    await this.ctx.store.append(ref, 'intake_completed', {
-      answers: session.answers,
-      unsure: session.unsure,
-      subject: session.fields.subject ?? null,
-      occurredAt: session.fields.occurredAt ?? null,
-      narrative: session.fields.narrative ?? null,
-      flags: session.flags,
-      challenged: session.challenged,
-      resolutions: session.resolutions ?? [],
-    });
-    const capacity = session.answers['capacity'];
-    if (capacity !== undefined || session.answers['consent'] !== undefined)
-      await this.ctx.store.append(ref, 'consent_capacity', {
-        capacity: capacity ?? 'not asked',
-        consent: session.answers['consent'] ?? 'not asked',
-        lawfulBasis: lawfulBasis(inc, session),
-        by: session.user.id,
-      });
-    await this.ctx.store.append(ref, 'decision', {
-      escalations: decision.escalations.map((e) => ({ code: e.code, level: e.level, timing: e.timing, rules: e.rules, reason: e.reason, status: e.status })),
-      advice: decision.advice,
-      rules: this.ctx.rulesHash,
-    });
-    const pageJob = pageNeeded(inc) ? await this.startPaging(inc, false) : null;
-    await this.changed(inc, null, {}, 'Report completed. Decision made.');
-    return pageJob;
+    if (!inc) return null;
+    const events = this.completionEvents(inc, session, decision);
+    const written = made ? this.opened(inc, false, events) : this.ctx.store.appendMany(ref, events);
+    const [, pageJob] = await Promise.all([written, pageNeeded(inc) ? this.startPaging(inc, false) : null, this.changed(inc, null, {}, 'Report completed. Decision made.')]);
+    return { inc, pageJob };
   }
 
-  /** Make a new incident (refusing a second one with the same reference) and log that it was reported. */
-  private async insert(session: Session, decision: Decision, emergency: boolean): Promise<Incident | null> {
-    const ref = session.ref!;
-    const serviceId = session.fields.serviceId ?? this.ctx.org.services[0]!.id;
+  /** What the reporter told us, the consent and capacity answers with the lawful basis, and the decision. */
+  private completionEvents(inc: Incident, session: Session, decision: Decision): NewEvent[] {
+    const events: NewEvent[] = [
+      {
+        type: 'intake_completed',
+        data: {
+          answers: session.answers,
+          unsure: session.unsure,
+          subject: session.fields.subject ?? null,
+          occurredAt: session.fields.occurredAt ?? null,
+          narrative: session.fields.narrative ?? null,
+          flags: session.flags,
+          challenged: session.challenged,
+          resolutions: session.resolutions ?? [],
+        },
+      },
+    ];
+    const capacity = session.answers['capacity'];
+    if (capacity !== undefined || session.answers['consent'] !== undefined)
+      events.push({
+        type: 'consent_capacity',
+        data: { capacity: capacity ?? 'not asked', consent: session.answers['consent'] ?? 'not asked', lawfulBasis: lawfulBasis(inc, session), by: session.user.id },
+      });
+    events.push({
+      type: 'decision',
+      data: {
+        escalations: decision.escalations.map((e) => ({ code: e.code, level: e.level, timing: e.timing, rules: e.rules, reason: e.reason, status: e.status })),
+        advice: decision.advice,
+        rules: this.ctx.rulesHash,
+      },
+    });
+    return events;
+  }
+
+  private serviceOf(session: Session): string {
+    return session.fields.serviceId ?? this.ctx.org.services[0]!.id;
+  }
+
+  /** Make a new incident, refusing a second one with the same reference (null then). */
+  private async create(session: Session, decision: Decision, policy: Incident['paging']['policy']): Promise<Incident | null> {
     const inc = createIncident({
-      ref,
-      serviceId,
+      ref: session.ref!,
+      serviceId: this.serviceOf(session),
       reporter: session.user,
       session,
       decision,
       now: this.ctx.now(),
-      policy: await this.policyFor(serviceId),
+      policy,
       versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
       dueAt: this.dueAt,
     });
-    if ((await this.ctx.store.put(INCIDENT_NS, ref, inc, null)) === null) return null;
-    await this.ctx.store.put(OPEN_NS, ref, { since: inc.createdAt }, null);
-    await this.ctx.store.append(ref, 'reported', { reporter: session.user, serviceId, emergency, flow: inc.versions.flow, rules: inc.versions.rules });
-    return inc;
+    return (await this.ctx.store.put(INCIDENT_NS, inc.ref, inc, null)) === null ? null : inc;
+  }
+
+  /** A new incident's first writes, together: on the open list, "reported" and what follows it in the log, the record. */
+  private async opened(inc: Incident, emergency: boolean, more: NewEvent[]): Promise<void> {
+    const reported = { type: 'reported', data: { reporter: inc.reporter, serviceId: inc.serviceId, emergency, flow: inc.versions.flow, rules: inc.versions.rules } };
+    await Promise.all([
+      this.ctx.store.put(OPEN_NS, inc.ref, { since: inc.createdAt }, null),
+      this.ctx.store.appendMany(inc.ref, [reported, ...more]),
+      this.schedule('record', inc.ref, `record:${inc.ref}:post`),
+    ]);
   }
 
   /** Queue the first page (once per incident: a deterministic job id). */
@@ -157,8 +184,10 @@ export class IncidentRepo {
   async changed(inc: Incident, type: string | null, data: Record<string, unknown>, timeline: string): Promise<void> {
     const ev = type ? await this.ctx.store.append(inc.ref, type, data) : null;
     const stamp = ev ? ev.seq : Date.now();
-    await this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`);
-    await this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline });
+    await Promise.all([
+      this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`),
+      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }),
+    ]);
   }
 
   async acknowledged(inc: Incident, personId: string): Promise<void> {

@@ -159,9 +159,16 @@ export class JobRunner {
     });
     if (!updated) return; // acknowledged while we were sending
     const names = Object.keys(sent).map((id) => this.personName(id));
-    if (names.length) await this.repo.changed(updated, 'page_sent', { tier: tier.tier, attempt, to: Object.keys(sent) }, `Paged ${names.join(', ')} (tier ${tier.tier}${attempt ? `, repeat ${attempt}` : ''}).`);
+    if (names.length) {
+      // The log entry, the record, the timeline and the next timer go together.
+      await Promise.all([
+        this.repo.changed(updated, 'page_sent', { tier: tier.tier, attempt, to: Object.keys(sent) }, `Paged ${names.join(', ')} (tier ${tier.tier}${attempt ? `, repeat ${attempt}` : ''}).`),
+        this.next(updated, tierIndex, attempt, emergency, tier.ackTimeoutMinutes * 60_000),
+      ]);
+      return;
+    }
 
-    if (unreachable.length && !names.length) {
+    if (unreachable.length) {
       // Nobody at this tier can be reached in chat: say so at once and move straight on.
       await this.repo.changed(updated, 'page_unreachable', { tier: tier.tier, people: unreachable },
         `Cannot reach ${unreachable.map((id) => this.personName(id)).join(', ')} in chat. Paging the next tier.`);
