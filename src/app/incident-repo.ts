@@ -103,8 +103,12 @@ export class IncidentRepo {
     });
     if (!inc) return null;
     const events = this.completionEvents(inc, session, decision);
-    const written = made ? this.opened(inc, false, events) : this.ctx.store.appendMany(ref, events);
-    const [, pageJob] = await Promise.all([written, pageNeeded(inc) ? this.startPaging(inc, false) : null, this.changed(inc, null, {}, 'Report completed. Decision made.')]);
+    const done = 'Report completed. Decision made.';
+    // A new incident's first record post shows everything so far: it needs no separate update.
+    const written = made
+      ? Promise.all([this.opened(inc, false, events), this.schedule('timeline', ref, `timeline:${ref}:completed`, { text: done })])
+      : Promise.all([this.ctx.store.appendMany(ref, events), this.changed(inc, null, {}, done)]);
+    const [, pageJob] = await Promise.all([written, pageNeeded(inc) ? this.startPaging(inc, false) : null]);
     return { inc, pageJob };
   }
 

@@ -255,7 +255,13 @@ export class JobRunner {
       // First post: claim it so two instances never post twice.
       const claim = await this.ctx.store.put('record-claim', `${ref}:${p}`, { at: this.ctx.now().toISOString() }, null, 300);
       if (claim === null) throw new RetryLater('record post in progress elsewhere');
-      const posted = await this.ctx.channels[p]!.postChannel(where.conversation, this.recordFor(inc));
+      let posted: MessageRef;
+      try {
+        posted = await this.ctx.channels[p]!.postChannel(where.conversation, this.recordFor(inc));
+      } catch (err) {
+        await this.ctx.store.del('record-claim', `${ref}:${p}`); // the retry posts it, without waiting for the claim to lapse
+        throw err;
+      }
       const saved = await this.repo.update(ref, (i) => {
         i.messages.records = { ...(i.messages.records ?? {}), [p]: posted };
         return true;

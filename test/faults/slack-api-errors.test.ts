@@ -1,13 +1,13 @@
 // Fault: the Slack API fails the page to the on-call manager (HTTP 500, or 429 with Retry-After)
 // several times in a row. The page is delayed, never dropped, and arrives exactly once; the
-// failures show in /metrics.
+// failures show in /metrics. A failed first record post is tried again at once, not after its claim lapses.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
-import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
+import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
 
 const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL);
 
@@ -51,7 +51,7 @@ async function metric(a: InProcessApp, name: string): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
 }
 
-describe('the Slack API failing a page', () => {
+describe('the Slack API failing a page or a record post', () => {
   it('HTTP 500 five times: the page arrives later, once', async () => {
     const { api, proxy, a } = await setUp('fault-slack-500');
     proxy.failNext(toManager, { status: 500 }, 5);
@@ -75,4 +75,16 @@ describe('the Slack API failing a page', () => {
     expect(pagesTo(api, ONCALL)).toHaveLength(1);
     expect(await metric(a, 'escalation_platform_errors_total')).toBeGreaterThanOrEqual(1);
   }, 40_000);
+
+  it('HTTP 500 on the first record post: the next try posts it (a failed post gives back its claim)', async () => {
+    const { api, proxy, a } = await setUp('fault-slack-record');
+    const toChannel = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === 'CESCALATIONS' && !new URLSearchParams(body).get('thread_ts');
+    proxy.failNext(toChannel, { status: 500 }, 3); // the WebClient tries three times: the whole first attempt fails
+    await emergency(api, a);
+    // A claim kept after the failure would hold the record back for five minutes.
+    await waitFor('the record after the failure', () => posted(api, 'CESCALATIONS').find((m) => !m.threadTs), 15_000);
+    expect(proxy.failed()).toBe(3);
+    await sleep(1000);
+    expect(posted(api, 'CESCALATIONS').filter((m) => !m.threadTs)).toHaveLength(1);
+  }, 30_000);
 });
