@@ -11,6 +11,7 @@
 
 import { webApi } from '@slack/bolt';
 import { RateLimitedError } from '../port.js';
+import { slackFetch } from './http-transport.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
@@ -53,7 +54,9 @@ export function createSlackClients(botToken: string, apiUrl?: string): SlackClie
     slackApiUrl: normaliseApiUrl(apiUrl),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-    timeout: 10_000,
+    // A lean keep-alive transport (http-transport.ts); it times calls out itself after 10 s.
+    fetch: slackFetch,
+    timeout: 0,
     // The WebClient's own logger would print request bodies at debug level: keep it quiet.
     logLevel: webApi.LogLevel.ERROR,
   };
