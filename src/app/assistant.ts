@@ -26,7 +26,7 @@ import { StoreUnavailableError, type Store } from '../store/port.js';
 import type { Job, Scheduler } from '../scheduler/port.js';
 import type { AppContext } from './context.js';
 import { commandReply } from './commands.js';
-import { IncidentRepo } from './incident-repo.js';
+import { IncidentRepo, type EarlyReads } from './incident-repo.js';
 
 const SESSION_NS = 'session';
 type Loaded = { session: Session; version: number } | null;
@@ -175,12 +175,22 @@ export class Assistant implements AssistantPort {
       const { session, out } = applyInput(ictx, existing.session, input);
       const emergency = out.find((o): o is Extract<Output, { type: 'emergency' }> => o.type === 'emergency');
       const complete = out.some((o) => o.type === 'complete');
-      if ((emergency || complete) && !session.ref) session.ref = await this.incidents.allocateRef(session.fields.serviceId ?? this.org.services[0]!.id);
+      const early: EarlyReads = {};
+      if (emergency || complete) {
+        // The paging policy is read while the reference is allocated: one round trip, not two.
+        const serviceId = session.fields.serviceId ?? this.org.services[0]!.id;
+        early.policy = this.incidents.policyFor(serviceId);
+        early.policy.catch(() => undefined); // a failure is reported where it is awaited
+        if (!session.ref) {
+          session.ref = await this.incidents.allocateRef(serviceId);
+          early.fresh = true;
+        }
+      }
       const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
-      let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value) : null;
-      const completed = complete ? await this.incidents.complete(session) : null;
+      let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value, early) : null;
+      const completed = complete ? await this.incidents.complete(session, emergency ? {} : early) : null;
       pageJob = completed?.pageJob ?? pageJob;
       await this.carryOut(session, version, out, messageRef, existing.session, pageJob, completed?.inc);
       return;

@@ -17,6 +17,16 @@ import type { NewEvent } from '../store/port.js';
 import { activeOverrides } from './oncall.js';
 
 export const INCIDENT_NS = 'incident';
+
+type PagingPolicy = Incident['paging']['policy'];
+
+/** What the caller already knows or has started reading, to save round trips. */
+export interface EarlyReads {
+  /** The reference was allocated in this turn, so no incident can have it yet. */
+  fresh?: boolean;
+  /** The paging policy, read while the reference was allocated. */
+  policy?: Promise<PagingPolicy>;
+}
 export const OPEN_NS = 'incident-open';
 const CAS_TRIES = 10;
 
@@ -58,7 +68,7 @@ export class IncidentRepo {
   }
 
   /** The paging policy, copied onto the incident when it starts: rota edits never change a running escalation. */
-  private async policyFor(serviceId: string) {
+  async policyFor(serviceId: string): Promise<PagingPolicy> {
     return onCallAt(this.ctx.org, serviceId, this.ctx.now(), await activeOverrides(this.ctx));
   }
 
@@ -66,10 +76,9 @@ export class IncidentRepo {
    * A protective safety answer: make the incident now with what is known, and queue the page.
    * Returns the queued page job (the caller also runs it at once), or null when paging had started.
    */
-  async emergency(session: Session, key: string, value: string): Promise<Job | null> {
+  async emergency(session: Session, key: string, value: string, early: EarlyReads = {}): Promise<Job | null> {
     const ref = session.ref!;
-    const serviceId = this.serviceOf(session);
-    const [existing, policy] = await Promise.all([this.get(ref), this.policyFor(serviceId)]);
+    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyFor(this.serviceOf(session))]);
     const safety = { type: 'safety_answer', data: { key, value } };
     if (existing) {
       await this.ctx.store.append(ref, safety.type, safety.data);
@@ -86,10 +95,10 @@ export class IncidentRepo {
    * record. Returns the incident and the queued page job (the caller also runs it at once), if a
    * page is needed. Independent writes go together, so this costs a few round trips, not dozens.
    */
-  async complete(session: Session): Promise<{ inc: Incident; pageJob: Job | null } | null> {
+  async complete(session: Session, early: EarlyReads = {}): Promise<{ inc: Incident; pageJob: Job | null } | null> {
     const ref = session.ref!;
     const decision = this.ctx.decide(this.answersOf(session));
-    const [existing, policy] = await Promise.all([this.ctx.store.get<Incident>(INCIDENT_NS, ref), this.policyFor(this.serviceOf(session))]);
+    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyFor(this.serviceOf(session))]);
     let inc: Incident | null = null;
     let made = false;
     if (!existing) {
@@ -151,7 +160,7 @@ export class IncidentRepo {
   }
 
   /** Make a new incident, refusing a second one with the same reference (null then). */
-  private async create(session: Session, decision: Decision, policy: Incident['paging']['policy']): Promise<Incident | null> {
+  private async create(session: Session, decision: Decision, policy: PagingPolicy): Promise<Incident | null> {
     const inc = createIncident({
       ref: session.ref!,
       serviceId: this.serviceOf(session),
