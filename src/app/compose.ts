@@ -105,11 +105,21 @@ export function createApp(o: AppOptions): App {
       assistant,
       server,
       now: () => now().getTime(),
+      onApiError: (kind) => metrics.platformErrors.inc({ platform: 'slack', kind }),
     });
     channels.slack = slack.channel;
   }
   if (cfg.channels.includes('teams') && cfg.teams) {
-    teams = createTeams({ ...cfg.teams, nodeEnv: cfg.production ? 'production' : 'development', store, assistant, server, now, timeZone: org.timezone });
+    teams = createTeams({
+      ...cfg.teams,
+      nodeEnv: cfg.production ? 'production' : 'development',
+      store,
+      assistant,
+      server,
+      now,
+      timeZone: org.timezone,
+      onApiError: (kind) => metrics.platformErrors.inc({ platform: 'teams', kind }),
+    });
     channels.teams = teams.channel;
   }
   if (cfg.channels.includes('terminal') && o.terminal) {

@@ -6,7 +6,6 @@ import { withLogContext } from './log-context.js';
 import type { Job } from '../scheduler/port.js';
 import { nextDailyPurgeAt, nextWeeklyDigestAt, weeklyDigestFor } from '../records/app-hooks.js';
 import { purge } from '../records/privacy.js';
-import { RateLimitedError } from '../channels/port.js';
 import { CODE_LABELS, localTime, pageAcknowledgedMessage, pageMessage, recordMessage, sayMessage, timelineMessage } from '../core/messages.js';
 import { escalationChannel, userRefFor } from '../core/people.js';
 import type { EscalationCode, Incident, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
@@ -36,41 +35,36 @@ export class JobRunner {
 
   private async runJob(job: Job): Promise<void> {
     const ref = String(job.data['ref'] ?? '');
-    try {
-      switch (job.kind) {
-        case 'page':
-          return await this.page(ref, Number(job.data['tierIndex']), Number(job.data['attempt']), Boolean(job.data['emergency']));
-        case 'exhausted':
-          return await this.exhausted(ref);
-        case 'record':
-          return await this.record(ref);
-        case 'timeline':
-          return await this.timeline(ref, String(job.data['text'] ?? ''));
-        case 'pages-acknowledged':
-          return await this.pagesAcknowledged(ref);
-        case 'reminder':
-          return await this.reminder(ref, job.data['code'] as EscalationCode, job.data['stage'] === 'before' ? 'before' : 'due');
-        case 'recheck':
-          return await this.recheck(ref, job.data['code'] as EscalationCode);
-        case 'action-reminder':
-          return await this.actionReminder(ref, String(job.data['actionId']), job.data['stage'] === 'before' ? 'before' : 'due');
-        case 'debrief-reminder':
-          return await this.debriefReminder(ref, String(job.data['personId']));
-        case 'handover-notice':
-          return await this.handoverNotice(ref, String(job.data['to']));
-        case 'weekly-digest':
-          return await this.weeklyDigest();
-        case 'daily-purge':
-          return await this.dailyPurge();
-        case 'intake-idle':
-          return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : 'remind');
-        default:
-          this.ctx.logger.warn({ kind: job.kind }, 'unknown job kind ignored');
-      }
-    } catch (err) {
-      if (err instanceof RateLimitedError) this.ctx.metrics?.platformErrors.inc({ platform: 'any', kind: 'rate_limited' });
-      else if (slackErrorKind(err)) this.ctx.metrics?.platformErrors.inc({ platform: 'slack', kind: slackErrorKind(err)! });
-      throw err;
+    // (Platform errors and rate limits are counted by the channels themselves, on every call.)
+    switch (job.kind) {
+      case 'page':
+        return await this.page(ref, Number(job.data['tierIndex']), Number(job.data['attempt']), Boolean(job.data['emergency']));
+      case 'exhausted':
+        return await this.exhausted(ref);
+      case 'record':
+        return await this.record(ref);
+      case 'timeline':
+        return await this.timeline(ref, String(job.data['text'] ?? ''));
+      case 'pages-acknowledged':
+        return await this.pagesAcknowledged(ref);
+      case 'reminder':
+        return await this.reminder(ref, job.data['code'] as EscalationCode, job.data['stage'] === 'before' ? 'before' : 'due');
+      case 'recheck':
+        return await this.recheck(ref, job.data['code'] as EscalationCode);
+      case 'action-reminder':
+        return await this.actionReminder(ref, String(job.data['actionId']), job.data['stage'] === 'before' ? 'before' : 'due');
+      case 'debrief-reminder':
+        return await this.debriefReminder(ref, String(job.data['personId']));
+      case 'handover-notice':
+        return await this.handoverNotice(ref, String(job.data['to']));
+      case 'weekly-digest':
+        return await this.weeklyDigest();
+      case 'daily-purge':
+        return await this.dailyPurge();
+      case 'intake-idle':
+        return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : 'remind');
+      default:
+        this.ctx.logger.warn({ kind: job.kind }, 'unknown job kind ignored');
     }
   }
 
@@ -372,8 +366,3 @@ export class JobRunner {
   }
 }
 
-/** The kind of a Slack Web API error (platform_error, http_error, request_error, …) for the metric; undefined for other errors. */
-function slackErrorKind(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('slack_webapi_') ? code.slice('slack_webapi_'.length) : undefined;
-}

@@ -87,4 +87,16 @@ describe('the Slack API failing a page or a record post', () => {
     await sleep(1000);
     expect(posted(api, 'CESCALATIONS').filter((m) => !m.threadTs)).toHaveLength(1);
   }, 30_000);
+
+  it("counts a failed call in the reporter's turn in /metrics, not only in timer jobs", async () => {
+    const { api, proxy, a } = await setUp('fault-slack-turn');
+    const toReporter = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(REPORTER);
+    proxy.failNext(toReporter, { status: 500 }, 3); // every try of the first message to the reporter
+    expect(await metric(a, 'escalation_platform_errors_total{platform="slack",kind="http_error"}')).toBe(0);
+    await a.send(slashCommand({ command: '/incident', text: 'Resident fell in the lounge', user: REPORTER }));
+    await waitFor('the failure counted', async () => (await metric(a, 'escalation_platform_errors_total{platform="slack",kind="http_error"}')) >= 1);
+    expect(proxy.failed()).toBe(3);
+    // The reporter is still told what to do.
+    await waitFor('a message to the reporter', () => posted(api, dmOf(REPORTER))[0]);
+  }, 30_000);
 });

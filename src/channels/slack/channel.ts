@@ -3,6 +3,7 @@
 // escalations channel goes through the `records` client (see web-clients.ts for why, and for the
 // rate-limit policy).
 
+import type { webApi } from '@slack/bolt';
 import type { MessageRef, OutMessage, UserRef } from '../../core/types.js';
 import type { Channel } from '../port.js';
 import { renderMessage, renderNotice, type SlackMessage } from './render.js';
@@ -10,6 +11,7 @@ import {
   callSlack,
   createSlackClients,
   DEFAULT_RATE_LIMIT_POLICY,
+  type ApiErrorHook,
   type RateLimitPolicy,
   type SlackClients,
 } from './web-clients.js';
@@ -19,6 +21,8 @@ export interface SlackChannelOptions {
   /** SLACK_API_URL; a trailing '/' is added when missing. */
   apiUrl?: string;
   rateLimit?: Partial<RateLimitPolicy>;
+  /** Told of every failed Web API call (the platform-errors metric). */
+  onApiError?: ApiErrorHook;
 }
 
 /** Slack user ids: U… or W… (Enterprise Grid), upper-case letters and digits. */
@@ -28,12 +32,19 @@ export class SlackChannel implements Channel {
   readonly platform = 'slack' as const;
   readonly clients: SlackClients;
   private readonly policy: RateLimitPolicy;
+  private readonly onApiError: ApiErrorHook | undefined;
   /** User id → DM channel id from conversations.open. */
   private readonly dmChannels = new Map<string, string>();
 
   constructor(options: SlackChannelOptions) {
     this.clients = createSlackClients(options.botToken, options.apiUrl);
     this.policy = { ...DEFAULT_RATE_LIMIT_POLICY, ...options.rateLimit };
+    this.onApiError = options.onApiError;
+  }
+
+  /** A Web API call with the rate-limit policy, reporting failures to the metric. */
+  private call<T extends webApi.WebAPICallResult>(fn: () => Promise<T>): Promise<T> {
+    return callSlack(fn, this.policy, this.onApiError);
   }
 
   async sendDirect(user: UserRef, msg: OutMessage): Promise<MessageRef> {
@@ -47,7 +58,7 @@ export class SlackChannel implements Channel {
   async update(ref: MessageRef, msg: OutMessage): Promise<void> {
     const { text, blocks } = renderMessage(msg);
     const client = this.clientFor(ref.conversation);
-    await callSlack(() => client.chat.update({ channel: ref.conversation, ts: ref.id, text, blocks }), this.policy);
+    await this.call(() => client.chat.update({ channel: ref.conversation, ts: ref.id, text, blocks }));
   }
 
   async reply(parent: MessageRef, msg: OutMessage): Promise<MessageRef> {
@@ -63,15 +74,13 @@ export class SlackChannel implements Channel {
     const rendered = renderNotice(text);
     if (where) {
       try {
-        await callSlack(
-          () =>
-            this.clients.direct.chat.postEphemeral({
-              channel: where.conversation,
-              user: user.id,
-              text: rendered.text,
-              blocks: rendered.blocks,
-            }),
-          this.policy,
+        await this.call(() =>
+          this.clients.direct.chat.postEphemeral({
+            channel: where.conversation,
+            user: user.id,
+            text: rendered.text,
+            blocks: rendered.blocks,
+          }),
         );
         return;
       } catch {
@@ -83,7 +92,7 @@ export class SlackChannel implements Channel {
 
   /** Open a modal (views.open) for a trigger from a button click. */
   async openModal(triggerId: string, view: Record<string, unknown>): Promise<void> {
-    await callSlack(() => this.clients.direct.views.open({ trigger_id: triggerId, view: view as never }), this.policy);
+    await this.call(() => this.clients.direct.views.open({ trigger_id: triggerId, view: view as never }));
   }
 
   /** Post a plain notice in a thread (used for the app-mention hand-over reply). */
@@ -113,7 +122,7 @@ export class SlackChannel implements Channel {
   private async openDm(userId: string): Promise<string> {
     const cached = this.dmChannels.get(userId);
     if (cached) return cached;
-    const res = await callSlack(() => this.clients.direct.conversations.open({ users: userId }), this.policy);
+    const res = await this.call(() => this.clients.direct.conversations.open({ users: userId }));
     const id = res.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel id');
     this.dmChannels.set(userId, id);
@@ -126,17 +135,15 @@ export class SlackChannel implements Channel {
     message: SlackMessage,
     threadTs?: string,
   ): Promise<MessageRef> {
-    const res = await callSlack(
-      () =>
-        client.chat.postMessage({
-          channel,
-          text: message.text,
-          blocks: message.blocks,
-          unfurl_links: false,
-          unfurl_media: false,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-        }),
-      this.policy,
+    const res = await this.call(() =>
+      client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
     );
     if (!res.ts) throw new Error('chat.postMessage returned no ts');
     return { platform: 'slack', conversation: res.channel ?? channel, id: res.ts };

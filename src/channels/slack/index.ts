@@ -10,7 +10,7 @@ import { SlackChannel } from './channel.js';
 import { registerListeners } from './listeners.js';
 import { boltLogger, silentLogger, type SlackLogger } from './logger.js';
 import { HttpRouteReceiver } from './receiver.js';
-import { normaliseApiUrl, type RateLimitPolicy } from './web-clients.js';
+import { normaliseApiUrl, type ApiErrorHook, type RateLimitPolicy } from './web-clients.js';
 import { WorkTracker } from './work-tracker.js';
 
 export { SlackChannel } from './channel.js';
@@ -35,6 +35,8 @@ export interface CreateSlackOptions {
   /** Injectable clock (ms) for signature staleness and modal defaults. */
   now?: () => number;
   rateLimit?: Partial<RateLimitPolicy>;
+  /** Told of every failed Web API call (the platform-errors metric). */
+  onApiError?: ApiErrorHook;
 }
 
 export interface SlackAdapter {
@@ -52,7 +54,7 @@ export function createSlack(options: CreateSlackOptions): SlackAdapter {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const apiUrl = normaliseApiUrl(options.apiUrl);
-  const channel = new SlackChannel({ botToken: options.botToken, apiUrl, rateLimit: options.rateLimit });
+  const channel = new SlackChannel({ botToken: options.botToken, apiUrl, rateLimit: options.rateLimit, onApiError: options.onApiError });
   const work = new WorkTracker(logger);
 
   let assistantRef = options.assistant;

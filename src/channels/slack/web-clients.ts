@@ -67,6 +67,16 @@ export function createSlackClients(botToken: string, apiUrl?: string): SlackClie
   };
 }
 
+/** Told of every failed Web API call, with its kind (for the platform-errors metric). */
+export type ApiErrorHook = (kind: string) => void;
+
+/** "rate_limited", "platform_error" (ok:false), "http_error", "request_error" (network), or "other". */
+export function slackErrorKind(err: unknown): string {
+  if (isRateLimited(err)) return 'rate_limited';
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('slack_webapi_') ? code.slice('slack_webapi_'.length) : 'other';
+}
+
 interface RateLimitedLike {
   code?: string;
   retryAfter?: number;
@@ -80,11 +90,13 @@ function isRateLimited(err: unknown): err is RateLimitedLike & Error {
 export async function callSlack<T extends WebAPICallResult>(
   call: () => Promise<T>,
   policy: RateLimitPolicy = DEFAULT_RATE_LIMIT_POLICY,
+  onError?: ApiErrorHook,
 ): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await call();
     } catch (err) {
+      onError?.(slackErrorKind(err));
       if (!isRateLimited(err)) throw err;
       const waitMs = Math.max(0, (err.retryAfter ?? 1) * 1000);
       if (attempt >= policy.maxRateLimitRetries || waitMs > policy.maxRateLimitWaitMs) {

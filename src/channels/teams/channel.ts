@@ -25,6 +25,7 @@ export class TeamsChannel implements Channel {
     private readonly appId: string,
     private readonly refs: ConversationRefs,
     private readonly logger: TeamsLogger,
+    private readonly onApiError?: (kind: string) => void,
   ) {}
 
   async sendDirect(user: UserRef, msg: OutMessage): Promise<MessageRef> {
@@ -88,6 +89,7 @@ export class TeamsChannel implements Channel {
       await this.adapter.continueConversationAsync(this.appId, ref, logic);
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
+      this.onApiError?.(status === 429 ? 'rate_limited' : status ? 'http_error' : 'request_error');
       if (status === 429) throw new RateLimitedError(retryAfterMs(err));
       throw err;
     }

@@ -28,6 +28,8 @@ export interface TeamsOptions {
   now?: () => Date;
   /** Time zone for typed dates and times when Teams does not send one; default Europe/London. */
   timeZone?: string;
+  /** Told of every failed send or update, with its kind (the platform-errors metric). */
+  onApiError?: (kind: string) => void;
 }
 
 export interface Teams {
@@ -46,7 +48,7 @@ export function createTeams(o: TeamsOptions): Teams {
   }
   const adapter = createCloudAdapter(auth);
   const refs = new ConversationRefs(o.store);
-  const channel = new TeamsChannel(adapter, auth.appId, refs, logger);
+  const channel = new TeamsChannel(adapter, auth.appId, refs, logger, o.onApiError);
   let assistant = o.assistant;
   const bot = new TeamsBot({
     adapter,
