@@ -196,18 +196,34 @@ async function paced(rate: number, seconds: number, tick: () => void, inFlight: 
   return elapsed;
 }
 
+interface Pool {
+  byDm: Map<string, Reporter>;
+  bySubject: Map<string, Reporter>;
+  ready: Reporter[];
+  open: number;
+}
+const pools = new Map<string, Pool>();
+
+/** A seeded generator (mulberry32), so every run picks reporters in the same order. */
+let seed = 0x5eed;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult> {
   const url = new URL(c.eventsUrl);
   const out = emptyResult('app');
   const turnMs: number[] = [];
   const ackMs: number[] = [];
   const toPageMs: number[] = [];
-  const byDm = new Map<string, Reporter>();
-  const bySubject = new Map<string, Reporter>();
-  const ready: Reporter[] = [];
+  // The reporters carry on from the warm-up, so the measured run starts part-way through their intakes.
+  const pool = (pools.get(c.eventsUrl) ?? pools.set(c.eventsUrl, { byDm: new Map(), bySubject: new Map(), ready: [], open: 0 }).get(c.eventsUrl))!;
+  const { byDm, bySubject, ready } = pool;
   let inFlight = 0;
   let awaitingPage = 0;
-  let open = 0;
   let completedTurns = 0;
 
   let traceFrom: number | null = null;
@@ -242,7 +258,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     if (seen.kind === 'decision') {
       r.done = true;
       out.intakesCompleted += 1;
-      open -= 1;
+      pool.open -= 1;
       completedTurns += [...r.used.values()].reduce((a, b) => a + b, 0) + 2;
       byDm.delete(r.dm);
       return;
@@ -251,13 +267,15 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   };
 
   const tick = () => {
-    let r = ready.shift();
+    // A reporter picked at random: real reporters are at every point of their intakes at once.
+    // (Taking them in turn keeps them in step: then they all confirm in the same instant.)
+    let r = ready.length ? ready.splice(Math.floor(random() * ready.length), 1)[0] : undefined;
     if (!r) {
-      if (serial >= MAX_REPORTERS || open >= c.maxOpen) {
+      if (serial >= MAX_REPORTERS || pool.open >= c.maxOpen) {
         out.skipped += 1;
         return;
       }
-      open += 1;
+      pool.open += 1;
       r = newReporter();
       byDm.set(r.dm, r);
       bySubject.set(r.subject, r);
