@@ -32,6 +32,8 @@ const SESSION_NS = 'session';
 type Loaded = { session: Session; version: number } | null;
 const DEDUPE_TTL_S = 24 * 3600;
 const CAS_TRIES = 8;
+/** A confirmed report with no completed incident this long after is taken to be cut short by a crash. */
+const INTERRUPTED_AFTER_MS = 15_000;
 
 export class Assistant implements AssistantPort {
   readonly incidents: IncidentRepo;
@@ -136,6 +138,7 @@ export class Assistant implements AssistantPort {
       await this.ask(existing.session, existing.version);
       return;
     }
+    await this.finishInterrupted(existing);
     const ictx = this.intakeContext();
     const session = newSession(ictx, user, narrative);
     const version = await this.store.put(SESSION_NS, session.key, session, existing ? existing.version : null, this.sessionTtl());
@@ -150,6 +153,7 @@ export class Assistant implements AssistantPort {
   private async message(user: UserRef, text: string, loaded: Promise<Loaded>): Promise<void> {
     const existing = await loaded;
     if (!existing || existing.session.status !== 'active') {
+      if (await this.finishInterrupted(existing)) return;
       // A manager's typed command ("notify RH-2026-0042 police_101 PC Smith | CAD 1234") works in any chat.
       if (isManagerCommand(text)) {
         const parsed = parseManagerCommand(text, user);
@@ -167,6 +171,7 @@ export class Assistant implements AssistantPort {
     for (let i = 0; i < CAS_TRIES; i++) {
       const existing = await (i === 0 ? loaded : this.loadSession(user));
       if (!existing || existing.session.status !== 'active') {
+        if (await this.finishInterrupted(existing)) return;
         if (messageRef) await this.safeUpdate(messageRef, sayMessage('This report is finished or was cancelled.'));
         await this.send(user, offerMessage());
         return;
@@ -260,6 +265,26 @@ export class Assistant implements AssistantPort {
       return;
     }
     await this.scheduler.cancel(job.id).catch(() => undefined);
+  }
+
+  /**
+   * A report confirmed just before a crash (the session says done, but the incident's log has no
+   * completed intake, or its page was never queued): finish it now, page and tell the reporter.
+   * Runs when the reporter next writes, and from the idle timer, so a crash loses no report.
+   */
+  private async finishInterrupted(loaded: Loaded): Promise<boolean> {
+    const s = loaded?.session;
+    if (!loaded || !s || s.status !== 'done' || !s.ref) return false;
+    // The confirming turn may still be running (on this or another instance): leave it be.
+    if (this.ctx.now().getTime() - new Date(s.updatedAt).getTime() < INTERRUPTED_AFTER_MS) return false;
+    const [inc, log] = await Promise.all([this.incidents.get(s.ref), this.store.read(s.ref)]);
+    let completed: { inc: Incident; pageJob: Job | null } | null = null;
+    if (!inc || !log.some((e) => e.type === 'intake_completed')) completed = await this.incidents.complete(s);
+    else if (pageNeeded(inc) && inc.paging.state === 'queued') completed = { inc, pageJob: await this.incidents.queuePage(inc) };
+    if (!completed) return false;
+    this.ctx.logger.warn({ ref: s.ref }, 'finished a report that a crash interrupted');
+    await this.carryOut(s, loaded.version, [{ type: 'complete' }], undefined, s, completed.pageJob, completed.inc);
+    return true;
   }
 
   private async ask(session: Session, version: number): Promise<void> {
@@ -419,6 +444,7 @@ export class Assistant implements AssistantPort {
   /** For the idle job: remind or expire an intake nobody has touched. */
   async idle(key: string, stage: 'remind' | 'expire'): Promise<void> {
     const got = await this.store.get<Session>(SESSION_NS, key);
+    if (got?.value.status === 'done') await this.finishInterrupted({ session: got.value, version: got.version });
     if (!got || got.value.status !== 'active') return;
     const s = got.value;
     const idleMs = this.ctx.now().getTime() - new Date(s.updatedAt).getTime();

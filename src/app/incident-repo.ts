@@ -185,6 +185,11 @@ export class IncidentRepo {
     ]);
   }
 
+  /** Queue the first page again if it is still waiting (after a crash); null when not needed. */
+  async queuePage(inc: Incident): Promise<Job | null> {
+    return pageNeeded(inc) ? this.startPaging(inc, false) : null;
+  }
+
   /** Queue the first page (once per incident: a deterministic job id). */
   private async startPaging(inc: Incident, emergency: boolean): Promise<Job | null> {
     if (inc.paging.state !== 'queued') return null;
