@@ -3,9 +3,12 @@
 // API" are read from one clock) and drives signed Slack requests at a fixed rate:
 //
 // - phase "app": simulated reporters each walk an intake (a DM to start, then button clicks and
-//   typed answers by step id, as the e2e tests do). A turn ends when the next question (or the
-//   decision) reaches the fake API in the reporter's DM. After the confirm answer, the time until
-//   the page reaches the on-call manager's DM is recorded.
+//   typed answers by step id, as the e2e tests do). Each tick sends the next turn of a reporter
+//   picked at random (seeded), and the reporters carry on from the warm-up, so they are spread
+//   over their intakes as real reporters are (taken in turn, they stay in step and all confirm in
+//   the same instant). A turn ends when the next question (or the decision) reaches the fake API
+//   in the reporter's DM. After the confirm answer, the time until the page reaches the on-call
+//   manager's DM is recorded.
 // - phase "floor": the same mix of DM events and button clicks to a bare Bolt app; a turn ends
 //   when its chat.postMessage reaches the fake API.
 // - phase "fill": open N intakes (one /incident each) and hold them open.
@@ -51,6 +54,8 @@ export interface PhaseResult {
   skipped: number;
   /** Turns per completed intake. */
   turnsPerIntake: number;
+  /** Calls that reached the fake Slack Web API during the phase (any method, any channel). */
+  apiCalls: number;
 }
 
 const ONCALL_DM = 'DONCALL01';
@@ -174,7 +179,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emptyResult(phase: PhaseResult['phase']): PhaseResult {
   const none = summarise([]);
-  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0 };
+  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0, apiCalls: 0 };
 }
 
 /** Send `tick()` at `rate` per second for `seconds`, then wait until `inFlight()` is 0 (bounded). */
@@ -228,6 +233,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
 
   let traceFrom: number | null = null;
   listener = (call) => {
+    out.apiCalls += 1;
     if (process.env['BENCH_DEBUG'] && traceFrom !== null && call.at - traceFrom < 5000) process.stderr.write(`  +${(call.at - traceFrom).toFixed(0)} ms ${call.method} ${call.channel}\n`);
     // A multi-choice pick re-draws its question in place (chat.update with the choice buttons).
     const isUpdate = call.method === 'chat.update';
@@ -318,6 +324,7 @@ async function runFloor(c: Extract<Command, { cmd: 'floor' }>): Promise<PhaseRes
   let inFlight = 0;
 
   listener = (call) => {
+    out.apiCalls += 1;
     if (call.method !== 'chat.postMessage') return;
     const u = byDm.get(call.channel);
     if (!u || u.sentAt === null) return;

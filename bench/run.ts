@@ -149,6 +149,7 @@ async function main(): Promise<void> {
   say(`  turn latency (request sent → next question reaches the Slack API): p50 ${ms(a.turns.p50)}, p99 ${ms(a.turns.p99)}, max ${ms(a.turns.max)}`);
   say(`  HTTP ack latency: p50 ${ms(a.acks.p50)}, p99 ${ms(a.acks.p99)}`);
   say(`  Redis commands per turn: ${(ourCommands / Math.max(1, a.turns.n)).toFixed(1)} sent by this process (INFO commandstats delta, server-wide: ${(serverCommands / Math.max(1, a.turns.n)).toFixed(1)})`);
+  say(`  Slack API calls per turn: ${(a.apiCalls / Math.max(1, a.turns.n)).toFixed(1)} (questions, answered questions updated in place, pages, records, timeline replies)`);
   for (const [kind, st] of [...jobStats].filter(([k]) => ['page', 'record', 'timeline'].includes(k))) {
     const w = summarise(st.wait);
     const r = summarise(st.run);
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
   say(`  turn latency (request sent → chat.postMessage reaches the Slack API): p50 ${ms(f.turns.p50)}, p99 ${ms(f.turns.p99)}, max ${ms(f.turns.max)}`);
   say(`  HTTP ack latency: p50 ${ms(f.acks.p50)}, p99 ${ms(f.acks.p99)}`);
   say(`  Redis commands per turn: ${(floorCommands / Math.max(1, f.turns.n)).toFixed(1)}`);
+  say(`  Slack API calls per turn: ${(f.apiCalls / Math.max(1, f.turns.n)).toFixed(1)}`);
   say(`  event loop busy per turn: ${(floorBusyMs / Math.max(1, f.turns.n)).toFixed(2)} ms`);
   say();
   const ratio = a.turns.p99 / f.turns.p99;
