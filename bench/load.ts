@@ -56,6 +56,8 @@ export interface PhaseResult {
   turnsPerIntake: number;
   /** Calls that reached the fake Slack Web API during the phase (any method, any channel). */
   apiCalls: number;
+  /** The raw samples behind turns, acks and toPage (ms), so phases can be pooled. */
+  samples: { turns: number[]; acks: number[]; toPage: number[] };
 }
 
 const ONCALL_DM = 'DONCALL01';
@@ -179,7 +181,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emptyResult(phase: PhaseResult['phase']): PhaseResult {
   const none = summarise([]);
-  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0, apiCalls: 0 };
+  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0, apiCalls: 0, samples: { turns: [], acks: [], toPage: [] } };
 }
 
 /** Send `tick()` at `rate` per second for `seconds`, then wait until `inFlight()` is 0 (bounded). */
@@ -309,6 +311,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   out.turns = summarise(turnMs);
   out.acks = summarise(ackMs);
   out.toPage = summarise(toPageMs);
+  out.samples = { turns: turnMs, acks: ackMs, toPage: toPageMs };
   listener = () => {};
   return out;
 }
@@ -356,6 +359,7 @@ async function runFloor(c: Extract<Command, { cmd: 'floor' }>): Promise<PhaseRes
   out.lost = inFlight;
   out.turns = summarise(turnMs);
   out.acks = summarise(ackMs);
+  out.samples = { turns: turnMs, acks: ackMs, toPage: [] };
   listener = () => {};
   return out;
 }

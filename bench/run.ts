@@ -1,10 +1,10 @@
 // npm run bench: the whole assistant in this process (createApp with Slack over HTTP, the real
 // Redis under a unique prefix, BullMQ timers) against a fake Slack Web API on loopback, driven by
-// signed Slack requests at a fixed rate from a worker thread (bench/load.ts). Then the floor (a
-// bare Bolt app: one Redis GET and SET and one chat.postMessage per event) at the same rate, then
-// N intakes opened and held. Prints the figures and `p99 ratio to floor: X.XX`; cleans up its keys.
+// signed Slack requests at a fixed rate from a worker thread (bench/load.ts), in rounds that
+// alternate with the floor (a bare Bolt app: one Redis GET and SET and one chat.postMessage per
+// event) at the same rate; then N intakes opened and held. Prints the figures and `p99 ratio to floor: X.XX`; cleans up its keys.
 //
-//   npm run bench -- [--rate 200] [--seconds 20] [--warmup 3] [--reporters 40] [--open 10000] [--write-results]
+//   npm run bench -- [--rate 200] [--seconds 20] [--rounds 4] [--warmup 3] [--reporters 40] [--open 10000] [--write-results]
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { cleanupPrefix } from '../test/helpers/redis.js';
 import { startFloor } from './floor.js';
 import type { Command, PhaseResult } from './load.js';
 import { installRedisCounter, redisCommandsSent, serverCommandCount } from './redis-count.js';
-import { ms, summarise } from './stats.js';
+import { ms, pool, summarise } from './stats.js';
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 const BOT_TOKEN = 'xoxb-bench-token';
@@ -40,7 +40,9 @@ const seconds = flag('seconds', 20);
 const warmup = flag('warmup', 3);
 const openIntakes = Math.round(flag('open', 10_000));
 const maxOpen = Math.round(flag('reporters', 40));
+const rounds = Math.round(flag('rounds', 4));
 const writeResults = process.argv.includes('--write-results');
+let jobsQuiet: () => Promise<void> = async () => {};
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -112,8 +114,16 @@ async function main(): Promise<void> {
   const app = createApp({ config, logger });
   // Job timing (queue wait = start − due time, and run time) per kind, printed with the figures.
   const jobStats = new Map<string, { wait: number[]; run: number[] }>();
+  let running = 0;
+  let lastJobAt = 0;
+  /** Until no job has run for 2.5 s (record and timeline retries back off 1 s, then 2 s), at most 20 s. */
+  jobsQuiet = async () => {
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && (running > 0 || Date.now() - lastJobAt < 2500)) await new Promise((r) => setTimeout(r, 100));
+  };
   const runJob = app.jobs.run.bind(app.jobs);
   app.jobs.run = async (job) => {
+    running += 1;
     const started = Date.now();
     try {
       return await runJob(job);
@@ -122,6 +132,8 @@ async function main(): Promise<void> {
       s.wait.push(started - job.at.getTime());
       s.run.push(Date.now() - started);
       jobStats.set(job.kind, s);
+      running -= 1;
+      lastJobAt = Date.now();
     }
   };
   const port = await app.start(0);
@@ -133,16 +145,43 @@ async function main(): Promise<void> {
   say(`load: ${rate} turns/s for ${seconds} s (after a ${warmup} s warm-up), signed Slack requests over loopback HTTP`);
   say();
 
-  // --- the assistant ---
+  // --- the assistant and the floor, in alternating rounds ---
+  // Each side runs `rounds` times for seconds/rounds, one after the other, so both see the same
+  // machine: a busy minute on a shared machine lands on both, not on one of them.
+  const floor = await startFloor({ redisUrl, prefix, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl });
   await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup, maxOpen });
-  const c0 = redisCommandsSent();
-  const s0 = await serverCommandCount(admin);
-  const e0 = performance.eventLoopUtilization();
-  const a = await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds, maxOpen });
-  const appBusyMs = performance.eventLoopUtilization(e0).active;
-  const ourCommands = redisCommandsSent() - c0;
-  const serverCommands = (await serverCommandCount(admin)) - s0 - 2;
-  say('assistant (whole stack: Bolt receiver → Assistant → Redis store + BullMQ → Slack Web API)');
+  await jobsQuiet();
+  await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup });
+  const appRuns: PhaseResult[] = [];
+  const floorRuns: PhaseResult[] = [];
+  let appBusyMs = 0;
+  let ourCommands = 0;
+  let serverCommands = 0;
+  let floorBusyMs = 0;
+  let floorCommands = 0;
+  for (let round = 0; round < rounds; round++) {
+    const c0 = redisCommandsSent();
+    const s0 = await serverCommandCount(admin);
+    const e0 = performance.eventLoopUtilization();
+    appRuns.push(await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds, maxOpen }));
+    appBusyMs += performance.eventLoopUtilization(e0).active;
+    ourCommands += redisCommandsSent() - c0;
+    serverCommands += (await serverCommandCount(admin)) - s0 - 2;
+    // The assistant's own timer jobs (record updates, timeline replies) finish before the floor runs.
+    await jobsQuiet();
+    const f0 = redisCommandsSent();
+    const fe0 = performance.eventLoopUtilization();
+    floorRuns.push(await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds }));
+    floorBusyMs += performance.eventLoopUtilization(fe0).active;
+    floorCommands += redisCommandsSent() - f0;
+  }
+  await floor.stop();
+  const sums = ['sent', 'errors', 'lost', 'seconds', 'intakesStarted', 'intakesCompleted', 'pagesBeforeConfirm', 'pagesMissing', 'skipped', 'apiCalls'] as const;
+  const a = pool(appRuns, [...sums]);
+  a.turnsPerIntake = appRuns.reduce((x, r) => x + r.turnsPerIntake * r.intakesCompleted, 0) / Math.max(1, a.intakesCompleted);
+  const f = pool(floorRuns, [...sums]);
+
+  say(`assistant (whole stack: Bolt receiver → Assistant → Redis store + BullMQ → Slack Web API), ${rounds} rounds of ${(seconds / rounds).toFixed(1)} s`);
   say(`  turns: ${a.turns.n} answered of ${a.sent} sent (${a.lost} unanswered, ${a.errors} HTTP errors) in ${a.seconds.toFixed(1)} s`);
   say(`  throughput: ${(a.turns.n / a.seconds).toFixed(1)} turns/s (${a.skipped} ticks skipped: all ${maxOpen} reporters waiting); intakes: ${a.intakesStarted} started, ${a.intakesCompleted} completed (${a.turnsPerIntake.toFixed(1)} turns each)`);
   say(`  app event loop busy per turn: ${(appBusyMs / Math.max(1, a.turns.n)).toFixed(2)} ms (includes BullMQ jobs: pages, records)`);
@@ -157,23 +196,14 @@ async function main(): Promise<void> {
   }
   say(`  confirm → page reaches the Slack API: p50 ${ms(a.toPage.p50)}, p99 ${ms(a.toPage.p99)}, max ${ms(a.toPage.max)} (${a.toPage.n} pages, ${a.pagesMissing} missing, ${a.pagesBeforeConfirm} paged before the confirm)`);
   say();
-
-  // --- the floor ---
-  const floor = await startFloor({ redisUrl, prefix, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl });
-  await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup });
-  const f0 = redisCommandsSent();
-  const fe0 = performance.eventLoopUtilization();
-  const f = await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds });
-  const floorBusyMs = performance.eventLoopUtilization(fe0).active;
-  const floorCommands = redisCommandsSent() - f0;
-  await floor.stop();
-  say('floor (bare Bolt app: same receiver, one Redis GET + SET, one chat.postMessage per event)');
+  say(`floor (bare Bolt app: same receiver, one Redis GET + SET, one chat.postMessage per event), the same rounds in between`);
   say(`  turns: ${f.turns.n} answered of ${f.sent} sent (${f.lost} unanswered, ${f.errors} HTTP errors) in ${f.seconds.toFixed(1)} s`);
   say(`  turn latency (request sent → chat.postMessage reaches the Slack API): p50 ${ms(f.turns.p50)}, p99 ${ms(f.turns.p99)}, max ${ms(f.turns.max)}`);
   say(`  HTTP ack latency: p50 ${ms(f.acks.p50)}, p99 ${ms(f.acks.p99)}`);
   say(`  Redis commands per turn: ${(floorCommands / Math.max(1, f.turns.n)).toFixed(1)}`);
   say(`  Slack API calls per turn: ${(f.apiCalls / Math.max(1, f.turns.n)).toFixed(1)}`);
   say(`  event loop busy per turn: ${(floorBusyMs / Math.max(1, f.turns.n)).toFixed(2)} ms`);
+  say(`  p99 of each round, assistant / floor: ${appRuns.map((r, i) => `${ms(r.turns.p99)} / ${ms(floorRuns[i]!.turns.p99)}`).join('; ')}`);
   say();
   const ratio = a.turns.p99 / f.turns.p99;
   say(`p99 ratio to floor: ${ratio.toFixed(2)}`);

@@ -19,3 +19,13 @@ export function summarise(values: number[]): Summary {
 }
 
 export const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a');
+
+/** Phases of one kind pooled into one result: counts added, percentiles over every sample. */
+export function pool<R extends { samples: { turns: number[]; acks: number[]; toPage: number[] } }>(results: R[], sum: Array<keyof R>): R {
+  const out = { ...results[0]! };
+  for (const key of sum) (out[key] as number) = results.reduce((a, r) => a + (r[key] as number), 0);
+  const all = (k: 'turns' | 'acks' | 'toPage') => results.flatMap((r) => r.samples[k]);
+  out.samples = { turns: all('turns'), acks: all('acks'), toPage: all('toPage') };
+  Object.assign(out, { turns: summarise(out.samples.turns), acks: summarise(out.samples.acks), toPage: summarise(out.samples.toPage) });
+  return out;
+}
