@@ -49,6 +49,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** Kinds of failed Teams calls reported for the platform-errors metric. */
+let apiErrors: string[] = [];
+
 beforeEach(async () => {
   connector = new LoopbackConnector();
   url = await connector.start();
@@ -57,7 +60,8 @@ beforeEach(async () => {
   server = new HttpServer();
   assistant = new RecordingAssistant();
   assistant.managers.add(manager.aadObjectId);
-  teams = createTeams({ store, server, assistant, nodeEnv: 'test', now: () => NOW });
+  apiErrors = [];
+  teams = createTeams({ store, server, assistant, nodeEnv: 'test', now: () => NOW, onApiError: (kind) => apiErrors.push(kind) });
   const port = await server.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
 });
@@ -346,7 +350,7 @@ describe('proactive sends reach the connector', () => {
     expect(connector.of('reply')).toEqual([]);
   });
 
-  it('sendDirect to someone with no stored reference fails clearly; 429 becomes RateLimitedError', async () => {
+  it('sendDirect to someone with no stored reference fails clearly; 429 becomes RateLimitedError and is counted', async () => {
     await expect(teams.channel.sendDirect({ platform: 'teams', id: 'nobody' }, { kind: 'say', text: 'x', blocks: [] })).rejects.toThrow(
       /No stored Teams conversation/,
     );
@@ -355,5 +359,6 @@ describe('proactive sends reach the connector', () => {
     const err = await teams.channel.sendDirect({ platform: 'teams', id: carer.aadObjectId }, { kind: 'say', text: 'x', blocks: [] }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('RateLimitedError');
     expect((err as { retryAfterMs: number }).retryAfterMs).toBe(1000);
+    expect(apiErrors).toEqual(['rate_limited']);
   });
 });
