@@ -261,11 +261,9 @@ export class RedisStore implements Store {
     // Register the stream (sent first on the same connection, so a crash never leaves a hidden log).
     const registered = this.call(() => this.redis.sadd(this.key({ kind: 'streams' }), stream));
     registered.catch(() => undefined); // its failure is reported below, or by the append itself
-    let head = this.heads.get(stream);
-    if (!head) {
-      const [s, h] = await this.call(() => this.redis.hmget(headKey, 'seq', 'hash'));
-      head = { seq: s ? Number(s) : 0, hash: h ?? '' };
-    }
+    // A log this process has not seen is guessed empty (a new incident's usually is); when it is
+    // not, the script answers with the real head and the next try uses it.
+    let head = this.heads.get(stream) ?? { seq: 0, hash: '' };
     for (let attempt = 0; attempt <= this.maxAppendRetries; attempt++) {
       const iso = (at ?? new Date()).toISOString();
       const written: StoredEvent[] = [];
