@@ -11,7 +11,8 @@ import { escalationChannel, userRefFor } from '../core/people.js';
 import type { EscalationCode, Incident, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
 import type { Assistant } from './assistant.js';
 import type { AppContext } from './context.js';
-import type { IncidentRepo } from './incident-repo.js';
+import { INCIDENT_NS, type IncidentRepo } from './incident-repo.js';
+import type { Versioned } from '../store/port.js';
 
 /** Raised to make the scheduler retry a job later (e.g. the record is not posted yet). */
 export class RetryLater extends Error {
@@ -243,7 +244,7 @@ export class JobRunner {
       if (!where) continue;
       const existing = inc.messages.records?.[p];
       if (existing) {
-        await this.ctx.channels[p]!.update(existing, this.recordFor(inc));
+        await this.updateRecord(ref, p, existing);
         continue;
       }
       // First post: claim it so two instances never post twice.
@@ -262,6 +263,22 @@ export class JobRunner {
       });
       // The incident may have changed between our read and the post: bring the post up to date.
       if (saved && saved.updatedAt !== inc.updatedAt) await this.ctx.channels[p]!.update(posted, this.recordFor(saved));
+    }
+  }
+
+  /**
+   * Update the record, then look again: record jobs for one incident can run side by side, and an
+   * older rendering can reach the platform after a newer one. Whoever finishes last sees the
+   * incident has moved on (a newer stored version) and renders it again, so the record always
+   * ends at the latest state.
+   */
+  private async updateRecord(ref: string, p: Platform, at: MessageRef): Promise<void> {
+    let got = await this.ctx.store.get<Incident>(INCIDENT_NS, ref);
+    for (let i = 0; got && i < 5; i++) {
+      await this.ctx.channels[p]!.update(at, this.recordFor(got.value));
+      const now: Versioned<Incident> | null = await this.ctx.store.get<Incident>(INCIDENT_NS, ref);
+      if (!now || now.version === got.version) return;
+      got = now;
     }
   }
 
