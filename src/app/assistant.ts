@@ -278,9 +278,12 @@ export class Assistant implements AssistantPort {
     // The confirming turn may still be running (on this or another instance): leave it be.
     if (this.ctx.now().getTime() - new Date(s.updatedAt).getTime() < INTERRUPTED_AFTER_MS) return false;
     const [inc, log] = await Promise.all([this.incidents.get(s.ref), this.store.read(s.ref)]);
-    let completed: { inc: Incident; pageJob: Job | null } | null = null;
-    if (!inc || !log.some((e) => e.type === 'intake_completed')) completed = await this.incidents.complete(s);
-    else if (pageNeeded(inc) && inc.paging.state === 'queued') completed = { inc, pageJob: await this.incidents.queuePage(inc) };
+    if (inc && log.some((e) => e.type === 'intake_completed')) {
+      // Completed, but its page may never have been queued: queue it (a no-op when it was) and send it.
+      if (pageNeeded(inc) && inc.paging.state === 'queued') await this.pageNow(await this.incidents.queuePage(inc));
+      return false;
+    }
+    const completed = await this.incidents.complete(s);
     if (!completed) return false;
     this.ctx.logger.warn({ ref: s.ref }, 'finished a report that a crash interrupted');
     await this.carryOut(s, loaded.version, [{ type: 'complete' }], undefined, s, completed.pageJob, completed.inc);

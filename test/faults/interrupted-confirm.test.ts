@@ -82,4 +82,32 @@ describe('a crash between "send it" and the incident', () => {
     await h!.scheduler.advance(h!.app.ctx.org.intake.idleReminderMinutes * 60_000 + 1000);
     await expectFinished(ref, h!.take());
   });
+
+  it('queues and sends a page that was never queued, without telling the reporter twice', async () => {
+    h = await terminalHarness();
+    await h.answer(structuredClone(BRUISING_ANSWERS), 'confirm');
+    // The page cannot be queued this once (as if the process died just before).
+    const schedule = h.scheduler.schedule.bind(h.scheduler);
+    let failed = false;
+    h.scheduler.schedule = async (job) => {
+      if (job.kind === 'page' && !failed) {
+        failed = true;
+        throw new Error('queue unavailable');
+      }
+      return schedule(job);
+    };
+    h.take();
+    await h.type('yes');
+    const ref = await h.lastRef();
+    expect(failed).toBe(true);
+    expect(h.take()).not.toMatch(/PAGE to/);
+    expect((await h.app.ctx.store.read(ref)).map((e) => e.type)).toContain('intake_completed');
+    expect((await h.incident(ref))!.paging.state).toBe('queued');
+    await h.scheduler.advance(20_000);
+    await h.type('hello?');
+    const said = h.take();
+    expect(said).toMatch(/PAGE to Sam Okafor/);
+    expect(said).not.toMatch(/what happens next/i);
+    expect((await h.incident(ref))!.paging.state).toBe('paging');
+  });
 });
