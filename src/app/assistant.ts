@@ -141,13 +141,23 @@ export class Assistant implements AssistantPort {
     await this.finishInterrupted(existing);
     const ictx = this.intakeContext();
     const session = newSession(ictx, user, narrative);
+    // Safety first, and at once: the 999 line goes out while the new report is saved.
+    const intro = this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.'));
+    intro.catch(() => undefined); // a failure is reported where it is awaited
     const version = await this.store.put(SESSION_NS, session.key, session, existing ? existing.version : null, this.sessionTtl());
-    if (version === null) return this.start(user, narrative, this.loadSession(user)); // someone else started one a moment ago
-    await Promise.all([
-      this.scheduleIdle(session),
-      this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.')),
-    ]);
+    if (version === null) {
+      await intro;
+      return this.resume(user, narrative); // someone else started one a moment ago
+    }
+    await Promise.all([intro, this.scheduleIdle(session)]);
     await this.ask(session, version);
+  }
+
+  /** Carry on with the report someone else started a moment ago (or start again if it is gone). */
+  private async resume(user: UserRef, narrative: string | undefined): Promise<void> {
+    const now = await this.loadSession(user);
+    if (now?.session.status === 'active') return this.ask(now.session, now.version);
+    return this.start(user, narrative, Promise.resolve(now));
   }
 
   private async message(user: UserRef, text: string, loaded: Promise<Loaded>): Promise<void> {

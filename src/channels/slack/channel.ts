@@ -33,8 +33,9 @@ export class SlackChannel implements Channel {
   readonly clients: SlackClients;
   private readonly policy: RateLimitPolicy;
   private readonly onApiError: ApiErrorHook | undefined;
-  /** User id → DM channel id from conversations.open. */
+  /** User id → DM channel id (from conversations.open, or from a message the person wrote us). */
   private readonly dmChannels = new Map<string, string>();
+  private readonly dmIds = new Set<string>();
 
   constructor(options: SlackChannelOptions) {
     this.clients = createSlackClients(options.botToken, options.apiUrl);
@@ -100,9 +101,19 @@ export class SlackChannel implements Channel {
     return this.post(this.clientFor(parent.conversation), parent.conversation, renderNotice(text), parent.id);
   }
 
+  /**
+   * The person wrote to us in our DM with them (a message.im event): remember that channel, so
+   * replies need no conversations.open call. Only DM ids (D…) are taken.
+   */
+  rememberDm(userId: string, channelId: string): void {
+    if (!channelId.startsWith('D') || this.dmChannels.get(userId) === channelId) return;
+    this.dmChannels.set(userId, channelId);
+    this.dmIds.add(channelId);
+  }
+
   private clientFor(conversation: string) {
     // Slack DM channel ids start with 'D'; pages and questions live there.
-    return conversation.startsWith('D') || [...this.dmChannels.values()].includes(conversation)
+    return conversation.startsWith('D') || this.dmIds.has(conversation)
       ? this.clients.direct
       : this.clients.records;
   }
@@ -126,6 +137,7 @@ export class SlackChannel implements Channel {
     const id = res.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel id');
     this.dmChannels.set(userId, id);
+    this.dmIds.add(id);
     return id;
   }
 

@@ -92,6 +92,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const body = args.body as EventEnvelope;
     const e = body.event;
     if (!e || e.channel_type !== 'im' || e.bot_id || e.subtype || !e.user) return;
+    if (e.channel) channel.rememberDm(e.user, e.channel);
     const event: Inbound = { type: 'message', user: slackUser(e.user), text: e.text ?? '', dedupeId: body.event_id };
     work.run('dm', () => handle(event));
   });

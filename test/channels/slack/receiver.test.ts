@@ -140,6 +140,16 @@ describe('ways in', () => {
     ]);
   });
 
+  it('a DM tells us the DM channel, so replies to that person need no conversations.open', async () => {
+    await post(dmMessage({ user: 'UREP00007', text: 'hello', channel: 'DCHOSEN07' }));
+    await h.slack.channel.sendDirect({ platform: 'slack', id: 'UREP00007' }, { kind: 'say', text: 'Hello', blocks: [] });
+    expect(h.api.callsOf('conversations.open')).toHaveLength(0);
+    expect(h.api.callsOf('chat.postMessage').at(-1)!.params.channel).toBe('DCHOSEN07');
+    // Someone who never wrote to us still gets their DM opened.
+    await h.slack.channel.sendDirect({ platform: 'slack', id: 'UMANAGER9' }, { kind: 'say', text: 'Page', blocks: [] });
+    expect(h.api.callsOf('conversations.open').map((c) => c.params.users)).toEqual(['UMANAGER9']);
+  });
+
   it('an app mention replies in the thread and starts an intake with no narrative', async () => {
     await post(appMention({ user: 'UREP00001', channel: 'C0CARE001', text: '<@UBOT0001> resident fell, J.S.', ts: '1700000000.000001' }));
     const replies = h.api.callsOf('chat.postMessage');
