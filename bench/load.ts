@@ -27,7 +27,7 @@ import { startBenchSlackApi, type ApiCall } from './fake-slack-api.js';
 import { summarise, type Summary } from './stats.js';
 
 export type Command =
-  | { cmd: 'app'; eventsUrl: string; secret: string; rate: number; seconds: number; maxOpen: number }
+  | { cmd: 'app'; eventsUrl: string; secret: string; rate: number; seconds: number; maxOpen: number; warmup?: boolean }
   | { cmd: 'floor'; eventsUrl: string; secret: string; rate: number; seconds: number }
   | { cmd: 'fill'; eventsUrl: string; secret: string; count: number; concurrency: number }
   | { cmd: 'exit' };
@@ -63,6 +63,7 @@ export interface PhaseResult {
 const ONCALL_DM = 'DONCALL01';
 const DRAIN_MS = 15_000;
 const MAX_REPORTERS = 20_000;
+const JOIN_GAP_MS = 75;
 
 // ---------------------------------------------------------------------------------------------
 // The intake plan (the bruising seed example; steps not listed get "no" when offered, else "not sure")
@@ -208,6 +209,7 @@ interface Pool {
   bySubject: Map<string, Reporter>;
   ready: Reporter[];
   open: number;
+  joinedAt: number;
 }
 const pools = new Map<string, Pool>();
 
@@ -227,7 +229,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
   const ackMs: number[] = [];
   const toPageMs: number[] = [];
   // The reporters carry on from the warm-up, so the measured run starts part-way through their intakes.
-  const pool = (pools.get(c.eventsUrl) ?? pools.set(c.eventsUrl, { byDm: new Map(), bySubject: new Map(), ready: [], open: 0 }).get(c.eventsUrl))!;
+  const pool = (pools.get(c.eventsUrl) ?? pools.set(c.eventsUrl, { byDm: new Map(), bySubject: new Map(), ready: [], open: 0, joinedAt: -Infinity }).get(c.eventsUrl))!;
   const { byDm, bySubject, ready } = pool;
   let inFlight = 0;
   let awaitingPage = 0;
@@ -279,10 +281,14 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     // (Taking them in turn keeps them in step: then they all confirm in the same instant.)
     let r = ready.length ? ready.splice(Math.floor(random() * ready.length), 1)[0] : undefined;
     if (!r) {
-      if (serial >= MAX_REPORTERS || pool.open >= c.maxOpen) {
+      // In the warm-up, new reporters arrive at most one per JOIN_GAP_MS: a cold start would
+      // otherwise bring them all in at the same instant, in step with each other for several intakes.
+      const now = performance.now();
+      if (serial >= MAX_REPORTERS || pool.open >= c.maxOpen || (c.warmup && now - pool.joinedAt < JOIN_GAP_MS)) {
         out.skipped += 1;
         return;
       }
+      pool.joinedAt = now;
       pool.open += 1;
       r = newReporter();
       byDm.set(r.dm, r);

@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   // Each side runs `rounds` times for seconds/rounds, one after the other, so both see the same
   // machine: a busy minute on a shared machine lands on both, not on one of them.
   const floor = await startFloor({ redisUrl, prefix, signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl });
-  await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup, maxOpen });
+  await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup, maxOpen, warmup: true });
   await jobsQuiet();
   await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: warmup });
   const appRuns: PhaseResult[] = [];
