@@ -59,34 +59,42 @@ export class Assistant implements AssistantPort {
   // ---------------------------------------------------------------------------
   // Inbound
 
-  async handle(event: Inbound): Promise<void> {
+  async handle(event: Inbound): Promise<boolean> {
     const started = Date.now();
     try {
       // An intake turn reads the session in the same round trip as the duplicate check.
       const session = event.type === 'start' || event.type === 'message' || event.type === 'choice' ? this.loadSession(event.user) : null;
       session?.catch(() => undefined); // a failure is reported when the turn awaits it
-      if (event.dedupeId && !(await this.store.dedupe(event.dedupeId, DEDUPE_TTL_S))) return;
+      if (event.dedupeId && !(await this.store.dedupe(event.dedupeId, DEDUPE_TTL_S))) return false;
       switch (event.type) {
         case 'start':
-          return await this.start(event.user, event.narrative, session!);
+          await this.start(event.user, event.narrative, session!);
+          break;
         case 'message':
-          return await this.message(event.user, event.text, session!);
+          await this.message(event.user, event.text, session!);
+          break;
         case 'choice':
-          return await this.turn(event.user, { kind: 'choice', stepId: event.stepId, choiceId: event.choiceId }, event.messageRef, session!);
+          await this.turn(event.user, { kind: 'choice', stepId: event.stepId, choiceId: event.choiceId }, event.messageRef, session!);
+          break;
         case 'ack':
-          return await this.acknowledge(event.user, event.ref);
+          await this.acknowledge(event.user, event.ref);
+          break;
         case 'notified':
-          return await this.notified(event);
+          await this.notified(event);
+          break;
         case 'not_notifying':
-          return await this.notNotifying(event);
+          await this.notNotifying(event);
+          break;
         case 'manage':
-          return await this.manage(event.user, event.command);
+          await this.manage(event.user, event.command);
+          break;
       }
     } catch (err) {
       await this.failed(event.user, err);
     } finally {
       this.ctx.metrics?.turnSeconds.observe((Date.now() - started) / 1000);
     }
+    return true;
   }
 
   /** Something went wrong: the reporter is never left without a way forward. */
@@ -168,7 +176,8 @@ export class Assistant implements AssistantPort {
       if (isManagerCommand(text)) {
         const parsed = parseManagerCommand(text, user);
         if ('error' in parsed) return this.refuse(user, parsed.error);
-        return this.handle(parsed);
+        await this.handle(parsed);
+        return;
       }
       await this.send(user, offerMessage());
       return;

@@ -37,8 +37,9 @@ export interface AssistantPort {
   /**
    * Handle one inbound event. Deduplicates by `event.dedupeId`, runs the core, carries out the
    * effects through the channels. Never throws for user-facing problems: it tells the user.
+   * Resolves false when the event repeats one already handled (same dedupe id, on any instance).
    */
-  handle(event: Inbound): Promise<void>;
+  handle(event: Inbound): Promise<boolean>;
   /** Whether `user` may do `action` on incident `ref` (for opening a modal or showing a form). */
   authorise(user: UserRef, action: RoleAction, ref?: string): Promise<boolean>;
   /** Chat commands such as `/oncall`, `/oncall check`, `/escalations`. Returns the reply to show. */

@@ -341,8 +341,11 @@ export class RecordingAssistant implements AssistantPort {
   /** aadObjectIds allowed to act on escalations and acknowledge. */
   managers = new Set<string>();
 
-  async handle(event: Inbound): Promise<void> {
+  /** Like the real Assistant: false for a repeat of an event already handled (same dedupe id). */
+  async handle(event: Inbound): Promise<boolean> {
+    const repeat = event.dedupeId !== undefined && this.events.some((e) => e.dedupeId === event.dedupeId);
     this.events.push(event);
+    return !repeat;
   }
 
   async authorise(user: UserRef, action: RoleAction, ref?: string): Promise<boolean> {

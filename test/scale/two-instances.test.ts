@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATIONS_CHANNEL, type Answers } from '../e2e/slack-driver.js';
 import { cleanupApp, posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
-import { dmMessage, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
+import { appMention, dmMessage, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 import { dmOf } from '../e2e/slack-driver.js';
 
 const prefix = uniquePrefix('scale-two');
@@ -72,4 +72,15 @@ describe('two instances behind one Redis', () => {
     expect(posted(api, ESCALATIONS_CHANNEL).filter((m) => !m.threadTs)).toHaveLength(1);
     expect(await apps[1]!.app.ctx.store.list('incident')).toHaveLength(1);
   }, 60_000);
+
+  it('a mention delivered to both instances (a Slack retry) gets one thread reply and one intake', async () => {
+    const user = 'UMENTION1';
+    const mention = appMention({ user, channel: 'C0CARE001', text: '<@UBOT0001> can someone help', ts: '1700000000.000777', eventId: 'EvMENTION2X' });
+    await Promise.all([apps[0]!.send(mention), apps[1]!.send(mention, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })]);
+    await waitFor('the first question', () => latestQuestion(api, user));
+    await sleep(500);
+    const threadReplies = api.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === 'C0CARE001' && c.params.thread_ts === '1700000000.000777');
+    expect(threadReplies).toHaveLength(1);
+    expect(posted(api, dmOf(user)).filter((m) => /call 999 first/.test(m.text))).toHaveLength(1);
+  }, 30_000);
 });

@@ -18,7 +18,7 @@ import {
   type SubmittedView,
 } from './modals.js';
 import { neutralActionId, renderMessage } from './render.js';
-import { RecentIds, type WorkTracker } from './work-tracker.js';
+import type { WorkTracker } from './work-tracker.js';
 
 export const SLASH_COMMANDS = ['/incident', '/oncall', '/escalations'] as const;
 export const SHORTCUT_REPORT = 'report_incident';
@@ -84,7 +84,6 @@ type Ack = (response?: unknown) => Promise<void>;
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { channel, work } = deps;
-  const recent = new RecentIds();
   const handle = (event: Inbound) => deps.assistant().handle(event);
 
   // --- Events: DMs and app mentions (Bolt acks events before calling us) ---------------------
@@ -103,11 +102,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (!e?.user || !e.channel || !e.ts || e.bot_id) return;
     const user = slackUser(e.user);
     const thread: MessageRef = { platform: 'slack', conversation: e.channel, id: e.thread_ts ?? e.ts };
-    const firstTime = recent.first(body.event_id);
     work.run('mention', async () => {
       // Details are never collected in a channel: the mention text is not used as the narrative.
-      if (firstTime) await channel.replyText(thread, TEXT.mentionMoved);
-      await handle({ type: 'start', user, dedupeId: body.event_id });
+      // The thread reply follows the DM, once: a retried mention (on any instance) is a repeat.
+      if (await handle({ type: 'start', user, dedupeId: body.event_id })) await channel.replyText(thread, TEXT.mentionMoved);
     });
   });
 

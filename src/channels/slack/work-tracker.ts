@@ -26,19 +26,3 @@ export class WorkTracker {
     while (this.running.size > 0) await Promise.all([...this.running]);
   }
 }
-
-/** Remembers recently seen ids in this process (bounded), for the adapter's own side effects. */
-export class RecentIds {
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly max = 2000) {}
-
-  /** True the first time `id` is seen. */
-  first(id: string | undefined): boolean {
-    if (!id) return true;
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
-    if (this.seen.size > this.max) this.seen.delete(this.seen.values().next().value as string);
-    return true;
-  }
-}
