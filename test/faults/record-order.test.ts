@@ -2,41 +2,23 @@
 // up on the way to Slack) must still leave the record in the escalations channel showing the
 // latest state, not the older one that arrived last.
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
-import { requireRedis, uniquePrefix } from '../helpers/redis.js';
-import { dmMessage, slashCommand, startFakeSlackApi } from '../helpers/slack.js';
+import { dmMessage, slashCommand } from '../helpers/slack.js';
 import type { Incident } from '../../src/core/types.js';
-import { startHoldProxy } from './hold-proxy.js';
-import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startSlackApp, waitFor } from './support.js';
+import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startProxiedApp, waitFor } from './support.js';
 
 const CHANNEL = 'CESCALATIONS';
-let cleanup: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  await requireRedis();
-});
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f().catch(() => {});
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 describe('record updates finishing out of order', () => {
   it('the record ends showing the latest state', async () => {
-    const prefix = uniquePrefix('record-order');
-    const api = await startFakeSlackApi();
     let holdNext = false;
-    const proxy = await startHoldProxy(api.url, (path, body) => {
+    const { api, proxy, a } = await startProxiedApp('record-order', cleanup, (path, body) => {
       if (!holdNext || !path.endsWith('chat.update') || new URLSearchParams(body).get('channel') !== CHANNEL) return false;
       holdNext = false;
       return true;
     });
-    const a = await startSlackApp({ apiUrl: proxy.url, prefix });
-    cleanup.push(
-      () => api.close(),
-      () => proxy.close(),
-      () => cleanupApp(prefix),
-      () => a.app.stop(),
-    );
 
     // An emergency report: the incident, its page and its record.
     await a.send(slashCommand({ command: '/incident', text: 'Resident collapsed, not breathing', user: REPORTER }));

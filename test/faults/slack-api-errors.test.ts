@@ -2,39 +2,16 @@
 // several times in a row. The page is delayed, never dropped, and arrives exactly once; the
 // failures show in /metrics. A failed first record post is tried again at once, not after its claim lapses.
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
-import { requireRedis, uniquePrefix } from '../helpers/redis.js';
-import { slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
-import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startSlackApp, waitFor, type InProcessApp } from './support.js';
+import { slashCommand, type FakeSlackApi } from '../helpers/slack.js';
+import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startProxiedApp, waitFor, type InProcessApp } from './support.js';
 
 const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL);
 
-let cleanup: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  await requireRedis();
-});
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f().catch(() => {});
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
-async function setUp(label: string): Promise<{ api: FakeSlackApi; proxy: HoldProxy; a: InProcessApp }> {
-  const prefix = uniquePrefix(label);
-  const api = await startFakeSlackApi();
-  const proxy = await startHoldProxy(api.url);
-  const a = await startSlackApp({ apiUrl: proxy.url, prefix });
-  cleanup.push(
-    () => api.close(),
-    () => proxy.close(),
-    async () => {
-      await cleanupApp(prefix);
-    },
-    () => a.app.stop(),
-  );
-  return { api, proxy, a };
-}
+const setUp = (label: string) => startProxiedApp(label, cleanup);
 
 /** An emergency report: the page job is queued as soon as the reporter answers "yes" to the first question. */
 async function emergency(api: FakeSlackApi, a: InProcessApp): Promise<void> {

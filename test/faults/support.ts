@@ -10,8 +10,10 @@ import { createApp, type App } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { asQuestion, dmOf, ORG_FILE, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
 import { Redis } from 'ioredis';
-import { cleanupPrefix, testRedisUrl } from '../helpers/redis.js';
-import { blockActions, BOT_TOKEN, postSlack, SIGNING_SECRET, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
+import { afterEach, beforeAll } from 'vitest';
+import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
+import { blockActions, BOT_TOKEN, postSlack, SIGNING_SECRET, startFakeSlackApi, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
+import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -158,4 +160,38 @@ export async function cleanupApp(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The app in this process behind a hold-and-fail proxy in front of the fake Slack API (see
+ * hold-proxy.ts). Everything it started is added to `cleanup`, to run (in reverse) after the test.
+ */
+export async function startProxiedApp(
+  label: string,
+  cleanup: Array<() => Promise<unknown>>,
+  hold?: (path: string, body: string) => boolean,
+): Promise<{ api: FakeSlackApi; proxy: HoldProxy; a: InProcessApp }> {
+  const prefix = uniquePrefix(label);
+  const api = await startFakeSlackApi();
+  const proxy = await startHoldProxy(api.url, hold);
+  const a = await startSlackApp({ apiUrl: proxy.url, prefix });
+  cleanup.push(
+    () => api.close(),
+    () => proxy.close(),
+    () => cleanupApp(prefix),
+    () => a.app.stop(),
+  );
+  return { api, proxy, a };
+}
+
+/** For a test file: Redis must answer, and what a test pushes onto the list is undone after it, last first. */
+export function cleanupAfterEach(): Array<() => Promise<unknown>> {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    await requireRedis();
+  });
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+  return cleanup;
 }
