@@ -12,11 +12,6 @@ export const SLACK_CALL_TIMEOUT_MS = 10_000;
 /** Largest response body read (Slack's answers are a few kB; this only bounds a broken peer). */
 const MAX_BODY_BYTES = 16 * 2 ** 20;
 
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-};
-
 /** The part of a fetch Response the WebClient reads. */
 class LeanResponse {
   readonly ok: boolean;
@@ -56,10 +51,15 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   return out;
 }
 
-/** A `fetch` for the WebClient: text bodies over keep-alive node:http(s); anything else to the built-in fetch. */
-export const slackFetch = createSlackFetch(SLACK_CALL_TIMEOUT_MS);
+/** A `fetch` for one WebClient with its own pool of up to 64 connections (a page never waits for a socket behind record updates). */
+export const slackFetch = (): typeof fetch => createSlackFetch(SLACK_CALL_TIMEOUT_MS);
 
+/** Text bodies over keep-alive node:http(s); anything else to the built-in fetch. */
 export function createSlackFetch(timeoutMs: number): typeof fetch {
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+  };
   return ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const body = init?.body;
     if (input instanceof Request || (body !== undefined && body !== null && typeof body !== 'string')) return fetch(input, init);

@@ -55,15 +55,14 @@ export function createSlackClients(botToken: string, apiUrl?: string): SlackClie
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // A lean keep-alive transport (http-transport.ts); it times calls out itself after 10 s.
-    fetch: slackFetch,
     timeout: 0,
     // The WebClient's own logger would print request bodies at debug level: keep it quiet.
     logLevel: webApi.LogLevel.ERROR,
   };
   // The header only labels which queue a request came from (visible in tests and proxies).
   return {
-    direct: new webApi.WebClient(botToken, { ...options, headers: { [CLIENT_HEADER]: 'direct' } }),
-    records: new webApi.WebClient(botToken, { ...options, headers: { [CLIENT_HEADER]: 'records' } }),
+    direct: new webApi.WebClient(botToken, { ...options, fetch: slackFetch(), headers: { [CLIENT_HEADER]: 'direct' } }),
+    records: new webApi.WebClient(botToken, { ...options, fetch: slackFetch(), headers: { [CLIENT_HEADER]: 'records' } }),
   };
 }
 

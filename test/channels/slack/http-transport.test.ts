@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import { createSlackFetch, slackFetch } from '../../../src/channels/slack/http-transport.js';
+import { CLIENT_HEADER, createSlackClients } from '../../../src/channels/slack/web-clients.js';
 
 let server: Server | null = null;
 afterEach(async () => {
@@ -42,7 +43,7 @@ describe('the Slack API transport', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-oauth-scopes': 'chat:write' });
       res.end(JSON.stringify({ ok: true, channel: 'D1', ts: '1700000000.000100' }));
     });
-    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch, timeout: 0, logLevel: webApi.LogLevel.ERROR });
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch(), timeout: 0, logLevel: webApi.LogLevel.ERROR });
     const result = await client.chat.postMessage({ channel: 'D1', text: 'Hello £ and “quotes”', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }] });
     expect(result).toMatchObject({ ok: true, ts: '1700000000.000100' });
     expect(result.response_metadata?.scopes).toEqual(['chat:write']);
@@ -61,7 +62,7 @@ describe('the Slack API transport', () => {
       res.writeHead(429, { 'retry-after': '7' });
       res.end();
     });
-    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch, timeout: 0, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch(), timeout: 0, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
     await expect(client.chat.postMessage({ channel: 'D1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
   });
 
@@ -70,7 +71,7 @@ describe('the Slack API transport', () => {
       res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/plain' });
       res.end('broken');
     });
-    const res = await slackFetch(`${url}chat.postMessage`, { method: 'POST', body: 'a=1' });
+    const res = await slackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1' });
     expect(res.status).toBe(500);
     expect(res.statusText).toBe('Internal Server Error');
     expect(res.headers.get('content-type')).toBe('text/plain');
@@ -85,7 +86,7 @@ describe('the Slack API transport', () => {
   it('stops when the caller aborts', async () => {
     const { url } = await serve(() => undefined);
     const abort = new AbortController();
-    const call = slackFetch(`${url}chat.postMessage`, { method: 'POST', body: 'a=1', signal: abort.signal });
+    const call = slackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1', signal: abort.signal });
     setTimeout(() => abort.abort(new Error('caller gave up')), 50);
     await expect(call).rejects.toThrow(/caller gave up/);
   });
@@ -97,8 +98,26 @@ describe('the Slack API transport', () => {
     });
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array([1, 2, 3])]), 'a.bin');
-    const res = await slackFetch(`${url}files.upload`, { method: 'POST', body: form });
+    const res = await slackFetch()(`${url}files.upload`, { method: 'POST', body: form });
     expect(await res.json()).toEqual({ ok: true });
     expect(seen[0]!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it('gives each client its own connections: a page goes out while every record connection is stuck', async () => {
+    const held: ServerResponse[] = [];
+    const answer = (res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, channel: 'DONCALL01', ts: '1700000000.000200' }));
+    };
+    const { url, seen } = await serve((s, res) => (s.headers[CLIENT_HEADER] === 'records' && held.length < 64 ? held.push(res) : answer(res)));
+    const clients = createSlackClients('xoxb-test', url);
+    const records = Array.from({ length: 70 }, () => clients.records.chat.update({ channel: 'CESCALATIONS', ts: '1.1', text: 'record' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(held).toHaveLength(64); // every record connection is in use; six more wait for one
+    expect(seen).toHaveLength(64);
+    const page = await clients.direct.chat.postMessage({ channel: 'DONCALL01', text: 'PAGE' });
+    expect(page.ok).toBe(true);
+    for (const res of held) answer(res);
+    expect((await Promise.all(records)).every((r) => r.ok)).toBe(true);
   });
 });
