@@ -299,7 +299,7 @@ export class Assistant implements AssistantPort {
     const [inc, log] = await Promise.all([this.incidents.get(s.ref), this.store.read(s.ref)]);
     if (inc && log.some((e) => e.type === 'intake_completed')) {
       // Completed, but its page may never have been queued: queue it (a no-op when it was) and send it.
-      if (pageNeeded(inc) && inc.paging.state === 'queued') await this.pageNow(await this.incidents.queuePage(inc));
+      if (pageNeeded(inc)) await this.pageNow(await this.incidents.queuePage(inc));
       return false;
     }
     const completed = await this.incidents.complete(s);

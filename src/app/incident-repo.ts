@@ -185,9 +185,9 @@ export class IncidentRepo {
     ]);
   }
 
-  /** Queue the first page again if it is still waiting (after a crash); null when not needed. */
-  async queuePage(inc: Incident): Promise<Job | null> {
-    return pageNeeded(inc) ? this.startPaging(inc, false) : null;
+  /** Queue the first page again while it has not gone out (after a crash); null once paging started. */
+  queuePage(inc: Incident): Promise<Job | null> {
+    return this.startPaging(inc, false);
   }
 
   /** Queue the first page (once per incident: a deterministic job id). */

@@ -35,7 +35,6 @@ export class SlackChannel implements Channel {
   private readonly onApiError: ApiErrorHook | undefined;
   /** User id → DM channel id (from conversations.open, or from a message the person wrote us). */
   private readonly dmChannels = new Map<string, string>();
-  private readonly dmIds = new Set<string>();
 
   constructor(options: SlackChannelOptions) {
     this.clients = createSlackClients(options.botToken, options.apiUrl);
@@ -106,16 +105,12 @@ export class SlackChannel implements Channel {
    * replies need no conversations.open call. Only DM ids (D…) are taken.
    */
   rememberDm(userId: string, channelId: string): void {
-    if (!channelId.startsWith('D') || this.dmChannels.get(userId) === channelId) return;
-    this.dmChannels.set(userId, channelId);
-    this.dmIds.add(channelId);
+    if (channelId.startsWith('D')) this.dmChannels.set(userId, channelId);
   }
 
   private clientFor(conversation: string) {
-    // Slack DM channel ids start with 'D'; pages and questions live there.
-    return conversation.startsWith('D') || this.dmIds.has(conversation)
-      ? this.clients.direct
-      : this.clients.records;
+    // Slack DM channel ids (from conversations.open or a message.im event) start with 'D'; pages and questions live there.
+    return conversation.startsWith('D') ? this.clients.direct : this.clients.records;
   }
 
   private async postDirect(userId: string, message: SlackMessage): Promise<MessageRef> {
@@ -137,7 +132,6 @@ export class SlackChannel implements Channel {
     const id = res.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel id');
     this.dmChannels.set(userId, id);
-    this.dmIds.add(id);
     return id;
   }
 

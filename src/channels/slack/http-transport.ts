@@ -51,11 +51,12 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   return out;
 }
 
-/** A `fetch` for one WebClient with its own pool of up to 64 connections (a page never waits for a socket behind record updates). */
-export const slackFetch = (): typeof fetch => createSlackFetch(SLACK_CALL_TIMEOUT_MS);
-
-/** Text bodies over keep-alive node:http(s); anything else to the built-in fetch. */
-export function createSlackFetch(timeoutMs: number): typeof fetch {
+/**
+ * A `fetch` for one WebClient, with its own pool of up to 64 connections (so a page never waits for
+ * a socket behind record updates): text bodies over keep-alive node:http(s), anything else to the
+ * built-in fetch.
+ */
+export function createSlackFetch(timeoutMs = SLACK_CALL_TIMEOUT_MS): typeof fetch {
   const agents = {
     http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
     https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),

@@ -11,7 +11,7 @@
 
 import { webApi } from '@slack/bolt';
 import { RateLimitedError } from '../port.js';
-import { slackFetch } from './http-transport.js';
+import { createSlackFetch } from './http-transport.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
@@ -61,8 +61,8 @@ export function createSlackClients(botToken: string, apiUrl?: string): SlackClie
   };
   // The header only labels which queue a request came from (visible in tests and proxies).
   return {
-    direct: new webApi.WebClient(botToken, { ...options, fetch: slackFetch(), headers: { [CLIENT_HEADER]: 'direct' } }),
-    records: new webApi.WebClient(botToken, { ...options, fetch: slackFetch(), headers: { [CLIENT_HEADER]: 'records' } }),
+    direct: new webApi.WebClient(botToken, { ...options, fetch: createSlackFetch(), headers: { [CLIENT_HEADER]: 'direct' } }),
+    records: new webApi.WebClient(botToken, { ...options, fetch: createSlackFetch(), headers: { [CLIENT_HEADER]: 'records' } }),
   };
 }
 

@@ -89,13 +89,8 @@ function withDefaults(answers: Answers, rules: RuleSet): Answers {
 
 // ---------------------------------------------------------------------------------------------
 
-interface Entry {
-  code: EscalationCode;
-  level: Level;
-  timing: Timing;
-  rules: string[];
-  reason: string;
-  sources: string[];
+/** An escalation while the rules are applied: the decision's fields, plus what only the engine needs. */
+interface Entry extends Pick<EscalationDecision, 'code' | 'level' | 'timing' | 'rules' | 'reason' | 'sources'> {
   conditions: string[];
   /** Set by an adjustment that forced not_needed: later rules cannot raise it again. */
   forced: boolean;

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
-import { createSlackFetch, slackFetch } from '../../../src/channels/slack/http-transport.js';
+import { createSlackFetch } from '../../../src/channels/slack/http-transport.js';
 import { CLIENT_HEADER, createSlackClients } from '../../../src/channels/slack/web-clients.js';
 
 let server: Server | null = null;
@@ -43,7 +43,7 @@ describe('the Slack API transport', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-oauth-scopes': 'chat:write' });
       res.end(JSON.stringify({ ok: true, channel: 'D1', ts: '1700000000.000100' }));
     });
-    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch(), timeout: 0, logLevel: webApi.LogLevel.ERROR });
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: createSlackFetch(), timeout: 0, logLevel: webApi.LogLevel.ERROR });
     const result = await client.chat.postMessage({ channel: 'D1', text: 'Hello £ and “quotes”', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x' } }] });
     expect(result).toMatchObject({ ok: true, ts: '1700000000.000100' });
     expect(result.response_metadata?.scopes).toEqual(['chat:write']);
@@ -62,7 +62,7 @@ describe('the Slack API transport', () => {
       res.writeHead(429, { 'retry-after': '7' });
       res.end();
     });
-    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: slackFetch(), timeout: 0, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
+    const client = new webApi.WebClient('xoxb-test', { slackApiUrl: url, fetch: createSlackFetch(), timeout: 0, rejectRateLimitedCalls: true, logLevel: webApi.LogLevel.ERROR });
     await expect(client.chat.postMessage({ channel: 'D1', text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
   });
 
@@ -71,7 +71,7 @@ describe('the Slack API transport', () => {
       res.writeHead(500, 'Internal Server Error', { 'content-type': 'text/plain' });
       res.end('broken');
     });
-    const res = await slackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1' });
+    const res = await createSlackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1' });
     expect(res.status).toBe(500);
     expect(res.statusText).toBe('Internal Server Error');
     expect(res.headers.get('content-type')).toBe('text/plain');
@@ -86,7 +86,7 @@ describe('the Slack API transport', () => {
   it('stops when the caller aborts', async () => {
     const { url } = await serve(() => undefined);
     const abort = new AbortController();
-    const call = slackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1', signal: abort.signal });
+    const call = createSlackFetch()(`${url}chat.postMessage`, { method: 'POST', body: 'a=1', signal: abort.signal });
     setTimeout(() => abort.abort(new Error('caller gave up')), 50);
     await expect(call).rejects.toThrow(/caller gave up/);
   });
@@ -98,7 +98,7 @@ describe('the Slack API transport', () => {
     });
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array([1, 2, 3])]), 'a.bin');
-    const res = await slackFetch()(`${url}files.upload`, { method: 'POST', body: form });
+    const res = await createSlackFetch()(`${url}files.upload`, { method: 'POST', body: form });
     expect(await res.json()).toEqual({ ok: true });
     expect(seen[0]!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
   });
