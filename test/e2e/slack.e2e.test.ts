@@ -3,7 +3,7 @@
 // fake Slack API on loopback. Runs the three seed examples (shared/seed/multi-agency-escalation.txt)
 // from /incident to an acknowledged page and an updated record, and the paths around them.
 
-import { BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS } from '../helpers/seed-answers.js';
+import { ASSAULT_CHAT_NARRATIVE, ASSAULT_CLICKS, BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS, minorBruisingClicks, SUICIDAL_CHAT_NARRATIVE, SUICIDAL_CLICKS } from '../helpers/seed-answers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { slashCommand, startFakeSlackApi, viewSubmission, dmMessage, type FakeSlackApi } from '../helpers/slack.js';
@@ -100,21 +100,7 @@ describe('Slack end to end: the seed examples', () => {
 
   it('acute distress with suicidal intent → crisis mental health, on-call paged', async () => {
     const e = await boot();
-    const { decision, final, page } = await reportAndAcknowledge(
-      e,
-      'T.R. is very distressed and told me he has a plan to end his life tonight. He showed me tablets he has saved up. I am staying with him.',
-      {
-        service: ['willow-lane'],
-        subject: ['T.R.'],
-        categories: ['mental_health', 'done'],
-        subject_age: ['adult'],
-        injury: ['none'],
-        abuse: ['no'],
-        mh_crisis: ['plan_or_intent'],
-        capacity: ['unsure'],
-        actions_taken: ['none', 'done'],
-      },
-    );
+    const { decision, final, page } = await reportAndAcknowledge(e, SUICIDAL_CHAT_NARRATIVE, SUICIDAL_CLICKS);
     expect(decision.all).toContain('Crisis mental health team');
     // A second click on Acknowledge (a double click) changes nothing: no second acknowledgement.
     const from = e.api.calls.length;
@@ -132,30 +118,7 @@ describe('Slack end to end: the seed examples', () => {
 
   it('assault allegation → police, safeguarding and the commissioner', async () => {
     const e = await boot();
-    const { decision, final } = await reportAndAcknowledge(
-      e,
-      'M.K. says a carer grabbed her arm hard and slapped her during personal care this morning. She has a red mark on her cheek.',
-      {
-        subject: ['M.K.'],
-        categories: ['abuse', 'crime', 'done'],
-        subject_age: ['adult'],
-        injury: ['minor'],
-        abuse: ['yes'],
-        abuse_category: ['physical', 'done'],
-        alleged_source: ['staff_or_volunteer'],
-        works_with_children: ['no'],
-        care_needs: ['yes'],
-        unable_to_protect: ['yes'],
-        pattern: ['no'],
-        crime: ['assault'],
-        crime_timing: ['now_or_within_hours'],
-        regulated_activity: ['yes'],
-        police_involved: ['no'],
-        capacity: ['has'],
-        risk_to_others: ['yes'],
-        actions_taken: ['none', 'done'],
-      },
-    );
+    const { decision, final } = await reportAndAcknowledge(e, ASSAULT_CHAT_NARRATIVE, ASSAULT_CLICKS);
     for (const label of ['Police (101)', 'Adult safeguarding team', 'Commissioner']) expect(decision.all).toContain(label);
     const codes = codesOnRecord(final);
     for (const code of ['police_101', 'safeguarding_adults', 'commissioner']) expect(codes.has(code)).toBe(true);
@@ -186,20 +149,7 @@ describe('Slack end to end: around the seed examples', () => {
 
   it('mark notified with a reference, and decide not to notify with a reason', async () => {
     const e = await boot();
-    const { record } = await reportAndAcknowledge(e, 'Unexplained bruising on the upper arm of A.B.', {
-      subject: ['A.B.'],
-      categories: ['abuse', 'done'],
-      subject_age: ['adult'],
-      injury: ['minor'],
-      abuse: ['yes'],
-      abuse_category: ['physical', 'done'],
-      alleged_source: ['unknown'],
-      care_needs: ['yes'],
-      unable_to_protect: ['yes'],
-      crime: ['unclear'],
-      crime_timing: ['days'],
-      actions_taken: ['none', 'done'],
-    });
+    const { record } = await reportAndAcknowledge(e, 'Unexplained bruising on the upper arm of A.B.', minorBruisingClicks('A.B.'));
     const current = latestRecord(e, record.ts);
     const notify = current.buttons.find((b) => b.action_id.startsWith('notify') && b.value.includes('safeguarding_adults'))!;
     const decline = current.buttons.find((b) => b.action_id.startsWith('not_notify') && b.value.includes('family_nok'))!;

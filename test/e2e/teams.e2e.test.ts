@@ -4,7 +4,7 @@
 // (shared/seed/multi-agency-escalation.txt) from the first message to an acknowledged page and an
 // updated record card, and the paths around them. Every card sent must parse cleanly at 1.5.
 
-import { BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS } from '../helpers/seed-answers.js';
+import { ASSAULT_CHAT_NARRATIVE, ASSAULT_CLICKS, BRUISING_CHAT_NARRATIVE, BRUISING_CLICKS, minorBruisingClicks, SUICIDAL_CHAT_NARRATIVE, SUICIDAL_CLICKS } from '../helpers/seed-answers.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { LoopbackConnector, cardAction, cardProblems, channelMention, personalMessage, teamsUser } from '../helpers/teams.js';
@@ -122,21 +122,7 @@ describe('Teams end to end: the seed examples', () => {
   it('acute distress with suicidal intent → crisis mental health; a double click on Acknowledge acts once', async () => {
     const e = await boot();
     await installAll(e);
-    const { decision, final, page } = await reportAndAcknowledge(
-      e,
-      'T.R. is very distressed and told me he has a plan to end his life tonight. He showed me tablets he has saved up. I am staying with him.',
-      {
-        service: ['willow-lane'],
-        subject: ['T.R.'],
-        categories: ['mental_health', 'done'],
-        subject_age: ['adult'],
-        injury: ['none'],
-        abuse: ['no'],
-        mh_crisis: ['plan_or_intent'],
-        capacity: ['unsure'],
-        actions_taken: ['none', 'done'],
-      },
-    );
+    const { decision, final, page } = await reportAndAcknowledge(e, SUICIDAL_CHAT_NARRATIVE, SUICIDAL_CLICKS);
     expect(decision.all).toContain('Crisis mental health team');
     expect(page.all).toContain('Crisis mental health team');
     expect(codesOnRecord(final).has('crisis_mental_health')).toBe(true);
@@ -155,30 +141,7 @@ describe('Teams end to end: the seed examples', () => {
   it('assault allegation → police, safeguarding and the commissioner; record actions limited by role', async () => {
     const e = await boot();
     await installAll(e);
-    const { decision, final, record } = await reportAndAcknowledge(
-      e,
-      'M.K. says a carer grabbed her arm hard and slapped her during personal care this morning. She has a red mark on her cheek.',
-      {
-        subject: ['M.K.'],
-        categories: ['abuse', 'crime', 'done'],
-        subject_age: ['adult'],
-        injury: ['minor'],
-        abuse: ['yes'],
-        abuse_category: ['physical', 'done'],
-        alleged_source: ['staff_or_volunteer'],
-        works_with_children: ['no'],
-        care_needs: ['yes'],
-        unable_to_protect: ['yes'],
-        pattern: ['no'],
-        crime: ['assault'],
-        crime_timing: ['now_or_within_hours'],
-        regulated_activity: ['yes'],
-        police_involved: ['no'],
-        capacity: ['has'],
-        risk_to_others: ['yes'],
-        actions_taken: ['none', 'done'],
-      },
-    );
+    const { decision, final, record } = await reportAndAcknowledge(e, ASSAULT_CHAT_NARRATIVE, ASSAULT_CLICKS);
     for (const label of ['Police (101)', 'Adult safeguarding team', 'Commissioner']) expect(decision.all).toContain(label);
     const codes = codesOnRecord(final);
     for (const code of ['police_101', 'safeguarding_adults', 'commissioner']) expect(codes.has(code)).toBe(true);
@@ -234,20 +197,7 @@ describe('Teams end to end: around the seed examples', () => {
   it('a manager with no stored reference: said at once, next tier paged, channel told, reporter told to phone', async () => {
     const e = await boot();
     await installAll(e, [REPORTER, TIER2, SAFEGUARDING_LEAD]); // Sam Okafor (tier 1) never installed the app
-    await report(e, 'Bruises on the upper arms of D.W. that nobody can explain.', {
-      subject: ['D.W.'],
-      categories: ['abuse', 'done'],
-      subject_age: ['adult'],
-      injury: ['minor'],
-      abuse: ['yes'],
-      abuse_category: ['physical', 'done'],
-      alleged_source: ['unknown'],
-      care_needs: ['yes'],
-      unable_to_protect: ['yes'],
-      crime: ['unclear'],
-      crime_timing: ['days'],
-      actions_taken: ['none', 'done'],
-    });
+    await report(e, 'Bruises on the upper arms of D.W. that nobody can explain.', minorBruisingClicks('D.W.'));
     const told = await e.waitFor('the reporter told to phone', () =>
       e.dm(REPORTER, { kinds: ['send'] }).find((m) => /cannot reach the on-call manager/i.test(m.all)),
     );

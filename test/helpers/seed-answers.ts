@@ -107,3 +107,60 @@ export const BRUISING_CLICKS: Record<string, string[]> = {
   capacity: ['lacks'],
   actions_taken: ['none', 'done'],
 };
+
+/** The suicidal-intent example as clicks for the chat drivers (steps not listed get their defaults). */
+export const SUICIDAL_CHAT_NARRATIVE =
+  'T.R. is very distressed and told me he has a plan to end his life tonight. He showed me tablets he has saved up. I am staying with him.';
+export const SUICIDAL_CLICKS: Record<string, string[]> = {
+  service: ['willow-lane'],
+  subject: ['T.R.'],
+  categories: ['mental_health', 'done'],
+  subject_age: ['adult'],
+  injury: ['none'],
+  abuse: ['no'],
+  mh_crisis: ['plan_or_intent'],
+  capacity: ['unsure'],
+  actions_taken: ['none', 'done'],
+};
+
+/** The assault allegation as clicks for the chat drivers. */
+export const ASSAULT_CHAT_NARRATIVE =
+  'M.K. says a carer grabbed her arm hard and slapped her during personal care this morning. She has a red mark on her cheek.';
+export const ASSAULT_CLICKS: Record<string, string[]> = {
+  subject: ['M.K.'],
+  categories: ['abuse', 'crime', 'done'],
+  subject_age: ['adult'],
+  injury: ['minor'],
+  abuse: ['yes'],
+  abuse_category: ['physical', 'done'],
+  alleged_source: ['staff_or_volunteer'],
+  works_with_children: ['no'],
+  care_needs: ['yes'],
+  unable_to_protect: ['yes'],
+  pattern: ['no'],
+  crime: ['assault'],
+  crime_timing: ['now_or_within_hours'],
+  regulated_activity: ['yes'],
+  police_involved: ['no'],
+  capacity: ['has'],
+  risk_to_others: ['yes'],
+  actions_taken: ['none', 'done'],
+};
+
+/** Unexplained minor bruising on `subject`, source unknown, no crime established: a safeguarding referral. */
+export function minorBruisingClicks(subject: string): Record<string, string[]> {
+  return {
+    subject: [subject],
+    categories: ['abuse', 'done'],
+    subject_age: ['adult'],
+    injury: ['minor'],
+    abuse: ['yes'],
+    abuse_category: ['physical', 'done'],
+    alleged_source: ['unknown'],
+    care_needs: ['yes'],
+    unable_to_protect: ['yes'],
+    crime: ['unclear'],
+    crime_timing: ['days'],
+    actions_taken: ['none', 'done'],
+  };
+}

@@ -9,6 +9,7 @@ import { cleanupApp, posted, clickReq, latestQuestion, ONCALL, pagesTo, REPORTER
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
 import { appMention, dmMessage, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 import { dmOf } from '../e2e/slack-driver.js';
+import { SUICIDAL_CHAT_NARRATIVE, SUICIDAL_CLICKS } from '../helpers/seed-answers.js';
 
 const prefix = uniquePrefix('scale-two');
 let api: FakeSlackApi;
@@ -25,27 +26,14 @@ afterAll(async () => {
   await cleanupApp(prefix);
 });
 
-const answers: Answers = {
-  life: ['no'],
-  danger: ['no'],
-  service: ['riverside-house'],
-  subject: ['T.R.'],
-  when: ['1 hour ago', 'yes'],
-  categories: ['mental_health', 'done'],
-  subject_age: ['adult'],
-  injury: ['none'],
-  abuse: ['no'],
-  mh_crisis: ['plan_or_intent'],
-  capacity: ['unsure'],
-  actions_taken: ['none', 'done'],
-  confirm: ['yes'],
-};
+// The suicidal-intent example at Riverside House, every step answered by the walker.
+const answers: Answers = { life: ['no'], danger: ['no'], when: ['1 hour ago', 'yes'], ...SUICIDAL_CLICKS, service: ['riverside-house'], confirm: ['yes'] };
 
 describe('two instances behind one Redis', () => {
   it('an intake alternates between instances answer by answer; the page fires once', async () => {
     expect(apps[0]!.port).not.toBe(apps[1]!.port);
     expect(apps.every((a) => a.app.ctx.scheduler.running())).toBe(true);
-    await apps[0]!.send(slashCommand({ command: '/incident', text: 'T.R. is very distressed and says he has a plan to end his life tonight.', user: REPORTER }));
+    await apps[0]!.send(slashCommand({ command: '/incident', text: SUICIDAL_CHAT_NARRATIVE, user: REPORTER }));
 
     const served: number[] = [];
     const instance = (turn: number) => {
