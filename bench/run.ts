@@ -19,14 +19,12 @@ import { createApp } from '../src/app/compose.js';
 import { createLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config.js';
 import { cleanupPrefix } from '../test/helpers/redis.js';
+import { BOT_TOKEN, SIGNING_SECRET, slackEnv } from '../test/helpers/slack.js';
 import { startFloor } from './floor.js';
 import type { Command, PhaseResult } from './load.js';
 import { installRedisCounter, redisCommandsSent, serverCommandCount } from './redis-count.js';
 import { ms, pool, summarise } from './stats.js';
 
-const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
-const BOT_TOKEN = 'xoxb-bench-token';
-const ORG_FILE = new URL('../conversations/organisation.example.yaml', import.meta.url).pathname;
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,7 +40,6 @@ const openIntakes = Math.round(flag('open', 10_000));
 const maxOpen = Math.round(flag('reporters', 40));
 const rounds = Math.round(flag('rounds', 4));
 const writeResults = process.argv.includes('--write-results');
-let jobsQuiet: () => Promise<void> = async () => {};
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -98,16 +95,7 @@ async function main(): Promise<void> {
   installRedisCounter();
   const apiUrl = await ready;
 
-  const config = loadConfig({
-    CHANNELS: 'slack',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: apiUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    ESCALATION_ORG_FILE: ORG_FILE,
-    LOG_LEVEL: 'info',
-  });
+  const config = loadConfig({ ...slackEnv(apiUrl, prefix, redisUrl), LOG_LEVEL: 'info' });
   // Logs at info, as in production, written to /dev/null.
   // (BENCH_LOG=1 sends them to stderr instead, to look into a run.)
   const logger = createLogger('info', pino.destination({ dest: process.env['BENCH_LOG'] ? 2 : '/dev/null', sync: false }) as unknown as NodeJS.WritableStream);
@@ -117,7 +105,7 @@ async function main(): Promise<void> {
   let running = 0;
   let lastJobAt = 0;
   /** Until no job has run for 2.5 s (record and timeline retries back off 1 s, then 2 s), at most 20 s. */
-  jobsQuiet = async () => {
+  const jobsQuiet = async () => {
     const until = Date.now() + 20_000;
     while (Date.now() < until && (running > 0 || Date.now() - lastJobAt < 2500)) await new Promise((r) => setTimeout(r, 100));
   };

@@ -15,10 +15,10 @@ import { escapeMrkdwn } from '../../src/channels/slack/render.js';
 import { cleanupPrefix, testRedisUrl } from '../helpers/redis.js';
 import {
   blockActions,
-  BOT_TOKEN,
   dmMessage,
+  EXAMPLE_ORG_FILE,
   postSlack,
-  SIGNING_SECRET,
+  slackEnv,
   type FakeSlackApi,
   type PostOptions,
   type RecordedCall,
@@ -26,7 +26,7 @@ import {
 } from '../helpers/slack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const ORG_FILE = join(root, 'conversations', 'organisation.example.yaml');
+export const ORG_FILE = EXAMPLE_ORG_FILE;
 export const ESCALATIONS_CHANNEL = 'CESCALATIONS';
 export const dmOf = (userId: string) => `D${userId.replace(/^[UW]/, '')}`;
 
@@ -119,16 +119,7 @@ export class SlackE2E {
   ) {}
 
   async start(): Promise<this> {
-    const config = loadConfig({
-      CHANNELS: 'slack',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: this.api.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_PREFIX: this.prefix,
-      ESCALATION_ORG_FILE: ORG_FILE,
-      LOG_LEVEL: 'silent',
-    });
+    const config = loadConfig({ ...slackEnv(this.api.url, this.prefix), LOG_LEVEL: 'silent' });
     this.app = createApp({ config });
     const port = await this.app.start(0);
     this.eventsUrl = `http://127.0.0.1:${port}/slack/events`;

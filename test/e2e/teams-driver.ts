@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { createApp, type App } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { cleanupPrefix, testRedisUrl } from '../helpers/redis.js';
+import { EXAMPLE_ORG_FILE } from '../helpers/slack.js';
 import {
   LoopbackConnector,
   cardAction,
@@ -26,7 +27,7 @@ import {
 } from '../helpers/teams.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const ORG_FILE = join(root, 'conversations', 'organisation.example.yaml');
+export const ORG_FILE = EXAMPLE_ORG_FILE;
 const org = parse(readFileSync(ORG_FILE, 'utf8')) as { channels: { teams: { conversationId: string } } };
 /** The escalations channel of the example organisation. */
 export const ESCALATIONS = org.channels.teams.conversationId;

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { asQuestion, dmOf, ORG_FILE, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
+import { asQuestion, dmOf, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll } from 'vitest';
 import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
-import { blockActions, BOT_TOKEN, postSlack, SIGNING_SECRET, startFakeSlackApi, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
+import { blockActions, postSlack, slackEnv, startFakeSlackApi, type FakeSlackApi, type PostOptions, type SlackRequest } from '../helpers/slack.js';
 import { startHoldProxy, type HoldProxy } from './hold-proxy.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,18 +33,7 @@ export async function waitFor<T>(what: string, find: () => T | undefined | null 
   }
 }
 
-/** Environment for the app configured for Slack over HTTP against `apiUrl`. */
-export function slackEnv(apiUrl: string, prefix: string, redisUrl = testRedisUrl()): Record<string, string> {
-  return {
-    CHANNELS: 'slack',
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: apiUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    ESCALATION_ORG_FILE: ORG_FILE,
-  };
-}
+export { slackEnv } from '../helpers/slack.js';
 
 export interface ChildApp {
   proc: ChildProcess;

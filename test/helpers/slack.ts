@@ -6,10 +6,28 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseQuery, stringify as stringifyQuery } from 'node:querystring';
+import { fileURLToPath } from 'node:url';
+import { testRedisUrl } from './redis.js';
 
 export const TEAM_ID = 'T0TEST001';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-token';
+
+/** The example organisation file that ships under conversations/. */
+export const EXAMPLE_ORG_FILE = fileURLToPath(new URL('../../conversations/organisation.example.yaml', import.meta.url));
+
+/** Environment for the app serving Slack over HTTP against the Web API at `apiUrl`, its state under `prefix`. */
+export function slackEnv(apiUrl: string, prefix: string, redisUrl = testRedisUrl()): Record<string, string> {
+  return {
+    CHANNELS: 'slack',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: apiUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    ESCALATION_ORG_FILE: EXAMPLE_ORG_FILE,
+  };
+}
 
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${Date.now().toString(36).toUpperCase()}${(counter += 1)}`;
