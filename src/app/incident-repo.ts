@@ -17,6 +17,8 @@ import type { NewEvent } from '../store/port.js';
 import { activeOverrides } from './oncall.js';
 
 export const INCIDENT_NS = 'incident';
+export const OPEN_NS = 'incident-open';
+const CAS_TRIES = 10;
 
 type PagingPolicy = Incident['paging']['policy'];
 
@@ -27,8 +29,6 @@ export interface EarlyReads {
   /** The paging policy, read while the reference was allocated. */
   policy?: Promise<PagingPolicy>;
 }
-export const OPEN_NS = 'incident-open';
-const CAS_TRIES = 10;
 
 export class IncidentRepo {
   constructor(private readonly ctx: AppContext) {}

@@ -11,8 +11,7 @@ import { escalationChannel, userRefFor } from '../core/people.js';
 import type { EscalationCode, Incident, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
 import type { Assistant } from './assistant.js';
 import type { AppContext } from './context.js';
-import { INCIDENT_NS, type IncidentRepo } from './incident-repo.js';
-import type { Versioned } from '../store/port.js';
+import type { IncidentRepo } from './incident-repo.js';
 
 /** Raised to make the scheduler retry a job later (e.g. the record is not posted yet). */
 export class RetryLater extends Error {
@@ -242,9 +241,11 @@ export class JobRunner {
     for (const p of this.platforms()) {
       const where = escalationChannel(this.ctx.org, p, inc.serviceId);
       if (!where) continue;
+      const shown = this.recordFor(inc);
       const existing = inc.messages.records?.[p];
       if (existing) {
-        await this.updateRecord(ref, p, existing);
+        await this.ctx.channels[p]!.update(existing, shown);
+        await this.showLatest(ref, p, existing, shown);
         continue;
       }
       // First post: claim it so two instances never post twice.
@@ -252,33 +253,33 @@ export class JobRunner {
       if (claim === null) throw new RetryLater('record post in progress elsewhere');
       let posted: MessageRef;
       try {
-        posted = await this.ctx.channels[p]!.postChannel(where.conversation, this.recordFor(inc));
+        posted = await this.ctx.channels[p]!.postChannel(where.conversation, shown);
       } catch (err) {
         await this.ctx.store.del('record-claim', `${ref}:${p}`); // the retry posts it, without waiting for the claim to lapse
         throw err;
       }
-      const saved = await this.repo.update(ref, (i) => {
+      await this.repo.update(ref, (i) => {
         i.messages.records = { ...(i.messages.records ?? {}), [p]: posted };
         return true;
       });
-      // The incident may have changed between our read and the post: bring the post up to date.
-      if (saved && saved.updatedAt !== inc.updatedAt) await this.ctx.channels[p]!.update(posted, this.recordFor(saved));
+      await this.showLatest(ref, p, posted, shown);
     }
   }
 
   /**
-   * Update the record, then look again: record jobs for one incident can run side by side, and an
-   * older rendering can reach the platform after a newer one. Whoever finishes last sees the
-   * incident has moved on (a newer stored version) and renders it again, so the record always
-   * ends at the latest state.
+   * After posting or updating the record, look again and re-render while what it would show has
+   * changed: the incident may have moved on meanwhile, and record jobs for one incident can run
+   * side by side, so an older rendering can reach the platform after a newer one. Whoever
+   * finishes last brings the record to the latest state.
    */
-  private async updateRecord(ref: string, p: Platform, at: MessageRef): Promise<void> {
-    let got = await this.ctx.store.get<Incident>(INCIDENT_NS, ref);
-    for (let i = 0; got && i < 5; i++) {
-      await this.ctx.channels[p]!.update(at, this.recordFor(got.value));
-      const now: Versioned<Incident> | null = await this.ctx.store.get<Incident>(INCIDENT_NS, ref);
-      if (!now || now.version === got.version) return;
-      got = now;
+  private async showLatest(ref: string, p: Platform, at: MessageRef, shown: OutMessage): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      const now = await this.repo.get(ref);
+      if (!now) return;
+      const latest = this.recordFor(now);
+      if (JSON.stringify(latest) === JSON.stringify(shown)) return;
+      await this.ctx.channels[p]!.update(at, latest);
+      shown = latest;
     }
   }
 
