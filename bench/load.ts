@@ -32,6 +32,9 @@ export type Command =
   | { cmd: 'fill'; eventsUrl: string; secret: string; count: number; concurrency: number }
   | { cmd: 'exit' };
 
+/** What a turn was: the first message or the start button, the narrative, the confirm, or any other answer. */
+export type TurnKind = 'start' | 'narrative' | 'confirm' | 'answer';
+
 export interface PhaseResult {
   phase: 'app' | 'floor' | 'fill';
   sent: number;
@@ -58,6 +61,8 @@ export interface PhaseResult {
   apiCalls: number;
   /** The raw samples behind turns, acks and toPage (ms), so phases can be pooled. */
   samples: { turns: number[]; acks: number[]; toPage: number[] };
+  /** Turn latencies (ms) by what the turn was: see TurnKind. */
+  byKind: Partial<Record<TurnKind, number[]>>;
 }
 
 const ONCALL_DM = 'DONCALL01';
@@ -143,6 +148,8 @@ interface Reporter {
   next: Seen | null;
   /** When the turn in flight was sent (performance.now()), or null when none is in flight. */
   sentAt: number | null;
+  /** What the turn in flight is. */
+  kind: TurnKind;
   confirmedAt: number | null;
   done: boolean;
 }
@@ -151,14 +158,14 @@ let serial = 0;
 const newReporter = (): Reporter => {
   serial += 1;
   const tag = `${serial.toString(36).toUpperCase()}`;
-  return { id: `UBENCH${tag}`, dm: `DBENCH${tag}`, subject: `RB${tag}X`, used: new Map(), next: null, sentAt: null, confirmedAt: null, done: false };
+  return { id: `UBENCH${tag}`, dm: `DBENCH${tag}`, subject: `RB${tag}X`, used: new Map(), next: null, sentAt: null, kind: 'start', confirmedAt: null, done: false };
 };
 
-/** The request for a reporter's next turn, and whether it is the confirm. */
-function nextRequest(r: Reporter): { req: SlackRequest; confirm: boolean } {
+/** The request for a reporter's next turn, and what kind of turn it is. */
+function nextRequest(r: Reporter): { req: SlackRequest; kind: TurnKind } {
   const seen = r.next;
-  if (!seen) return { req: dmMessage({ user: r.id, text: 'I need to report something', channel: r.dm }), confirm: false };
-  if (seen.kind === 'offer') return { req: blockActions({ user: r.id, actionId: seen.button.action_id, value: seen.button.value, channel: r.dm, messageTs: seen.ts }), confirm: false };
+  if (!seen) return { req: dmMessage({ user: r.id, text: 'I need to report something', channel: r.dm }), kind: 'start' };
+  if (seen.kind === 'offer') return { req: blockActions({ user: r.id, actionId: seen.button.action_id, value: seen.button.value, channel: r.dm, messageTs: seen.ts }), kind: 'start' };
   if (seen.kind !== 'question') throw new Error('no next turn after the decision');
   const n = r.used.get(seen.stepId) ?? 0;
   r.used.set(seen.stepId, n + 1);
@@ -168,7 +175,7 @@ function nextRequest(r: Reporter): { req: SlackRequest; confirm: boolean } {
   const req = button
     ? blockActions({ user: r.id, actionId: button.action_id, value: button.value, channel: r.dm, messageTs: seen.ts })
     : dmMessage({ user: r.id, text: todo, channel: r.dm });
-  return { req, confirm: seen.stepId === 'confirm' };
+  return { req, kind: seen.stepId === 'confirm' ? 'confirm' : seen.stepId === 'narrative' ? 'narrative' : 'answer' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emptyResult(phase: PhaseResult['phase']): PhaseResult {
   const none = summarise([]);
-  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0, apiCalls: 0, samples: { turns: [], acks: [], toPage: [] } };
+  return { phase, sent: 0, turns: none, acks: none, errors: 0, lost: 0, seconds: 0, intakesStarted: 0, intakesCompleted: 0, toPage: none, pagesBeforeConfirm: 0, pagesMissing: 0, skipped: 0, turnsPerIntake: 0, apiCalls: 0, samples: { turns: [], acks: [], toPage: [] }, byKind: {} };
 }
 
 /** Send `tick()` at `rate` per second for `seconds`, then wait until `inFlight()` is 0 (bounded). */
@@ -261,6 +268,7 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
     if (!seen) return;
     if (isUpdate && !(seen.kind === 'question' && seen.choices.size > 0)) return;
     turnMs.push(call.at - r.sentAt);
+    (out.byKind[r.kind] ??= []).push(call.at - r.sentAt);
     if (process.env['BENCH_DEBUG']) process.stderr.write(`${r.id} ${r.next?.kind === 'question' ? r.next.stepId : r.next?.kind ?? 'hello'} took ${(call.at - r.sentAt).toFixed(1)} ms → ${seen.kind === 'question' ? seen.stepId : seen.kind}\n`);
     r.sentAt = null;
     inFlight -= 1;
@@ -271,9 +279,22 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
       pool.open -= 1;
       completedTurns += [...r.used.values()].reduce((a, b) => a + b, 0) + 2;
       byDm.delete(r.dm);
+      // Someone else starts a report: new reporters arrive whatever the app is doing (after the
+      // warm-up), and are picked at random like the rest. (Joining only when every reporter was
+      // waiting would start new reports exactly when the app was slowest.)
+      if (!c.warmup && serial < MAX_REPORTERS) ready.push(join());
       return;
     }
     ready.push(r);
+  };
+
+  const join = (): Reporter => {
+    pool.open += 1;
+    const r = newReporter();
+    byDm.set(r.dm, r);
+    bySubject.set(r.subject, r);
+    out.intakesStarted += 1;
+    return r;
   };
 
   const tick = () => {
@@ -289,15 +310,12 @@ async function runApp(c: Extract<Command, { cmd: 'app' }>): Promise<PhaseResult>
         return;
       }
       pool.joinedAt = now;
-      pool.open += 1;
-      r = newReporter();
-      byDm.set(r.dm, r);
-      bySubject.set(r.subject, r);
-      out.intakesStarted += 1;
+      r = join();
     }
-    const { req, confirm } = nextRequest(r);
+    const { req, kind } = nextRequest(r);
     r.sentAt = performance.now();
-    if (confirm) {
+    r.kind = kind;
+    if (kind === 'confirm') {
       r.confirmedAt = r.sentAt;
       if (traceFrom === null) traceFrom = r.sentAt;
       if (bySubject.has(r.subject)) awaitingPage += 1;

@@ -4,15 +4,16 @@
 // alternate with the floor (a bare Bolt app: one Redis GET and SET and one chat.postMessage per
 // event) at the same rate; then N intakes opened and held. Prints the figures and `p99 ratio to floor: X.XX`; cleans up its keys.
 //
-//   npm run bench -- [--rate 200] [--seconds 20] [--rounds 4] [--warmup 3] [--reporters 40] [--open 10000] [--write-results]
+//   npm run bench -- [--rate 200] [--seconds 20] [--rounds 4] [--warmup 3] [--reporters 40] [--open 10000] [--write-results] [--profile]
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
+import { Session as Inspector } from 'node:inspector/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createApp } from '../src/app/compose.js';
@@ -21,7 +22,7 @@ import { loadConfig } from '../src/config.js';
 import { cleanupPrefix } from '../test/helpers/redis.js';
 import { BOT_TOKEN, SIGNING_SECRET, slackEnv } from '../test/helpers/slack.js';
 import { startFloor } from './floor.js';
-import type { Command, PhaseResult } from './load.js';
+import type { Command, PhaseResult, TurnKind } from './load.js';
 import { installRedisCounter, redisCommandsSent, serverCommandCount } from './redis-count.js';
 import { ms, pool, summarise } from './stats.js';
 
@@ -40,6 +41,8 @@ const openIntakes = Math.round(flag('open', 10_000));
 const maxOpen = Math.round(flag('reporters', 40));
 const rounds = Math.round(flag('rounds', 4));
 const writeResults = process.argv.includes('--write-results');
+// --profile: a CPU profile of the assistant's rounds only (not the floor's), for Chrome DevTools.
+const profileTo = process.argv.includes('--profile') ? 'bench/assistant.cpuprofile' : null;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -147,11 +150,42 @@ async function main(): Promise<void> {
   let serverCommands = 0;
   let floorBusyMs = 0;
   let floorCommands = 0;
+  // Event-loop delay and GC pauses, per side: a stall delays every turn waiting behind it.
+  // (One histogram per round: re-enabling one would count the pause between rounds as a delay.)
+  type LoopDelay = { p50: number; p99: number; max: number };
+  const appDelay: LoopDelay[] = [];
+  const floorDelay: LoopDelay[] = [];
+  const watchLoop = (into: LoopDelay[]) => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    return () => {
+      h.disable();
+      into.push({ p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 });
+    };
+  };
+  const gcPauses = { app: [] as number[], floor: [] as number[] };
+  let gcSide: 'app' | 'floor' | null = null;
+  const gcObserver = new PerformanceObserver((list) => {
+    if (gcSide) for (const e of list.getEntries()) gcPauses[gcSide].push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const profiles: object[] = [];
+  const inspector = profileTo ? new Inspector() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+  }
   for (let round = 0; round < rounds; round++) {
     const c0 = redisCommandsSent();
     const s0 = await serverCommandCount(admin);
     const e0 = performance.eventLoopUtilization();
+    const appLoopDone = watchLoop(appDelay);
+    gcSide = 'app';
+    await inspector?.post('Profiler.start');
     appRuns.push(await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds, maxOpen }));
+    appLoopDone();
+    gcSide = null;
+    if (inspector) profiles.push((await inspector.post('Profiler.stop')).profile);
     appBusyMs += performance.eventLoopUtilization(e0).active;
     ourCommands += redisCommandsSent() - c0;
     serverCommands += (await serverCommandCount(admin)) - s0 - 2;
@@ -159,11 +193,22 @@ async function main(): Promise<void> {
     await jobsQuiet();
     const f0 = redisCommandsSent();
     const fe0 = performance.eventLoopUtilization();
+    const floorLoopDone = watchLoop(floorDelay);
+    gcSide = 'floor';
     floorRuns.push(await send({ cmd: 'floor', eventsUrl: floor.eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds }));
+    floorLoopDone();
+    gcSide = null;
     floorBusyMs += performance.eventLoopUtilization(fe0).active;
     floorCommands += redisCommandsSent() - f0;
   }
+  gcObserver.disconnect();
+  if (inspector && profileTo) {
+    writeFileSync(profileTo, JSON.stringify(profiles.at(-1)));
+    inspector.disconnect();
+  }
   await floor.stop();
+  const loopLine = (rs: LoopDelay[], gc: number[]) =>
+    `  event loop delay (worst round): p50 ${ms(Math.max(...rs.map((r) => r.p50)))}, p99 ${ms(Math.max(...rs.map((r) => r.p99)))}, max ${ms(Math.max(...rs.map((r) => r.max)))}; GC pauses: ${gc.length}, p99 ${ms(summarise(gc).p99)}, max ${ms(summarise(gc).max)}`;
   const sums = ['sent', 'errors', 'lost', 'seconds', 'intakesStarted', 'intakesCompleted', 'pagesBeforeConfirm', 'pagesMissing', 'skipped', 'apiCalls'] as const;
   const a = pool(appRuns, [...sums]);
   a.turnsPerIntake = appRuns.reduce((x, r) => x + r.turnsPerIntake * r.intakesCompleted, 0) / Math.max(1, a.intakesCompleted);
@@ -175,6 +220,7 @@ async function main(): Promise<void> {
   say(`  app event loop busy per turn: ${(appBusyMs / Math.max(1, a.turns.n)).toFixed(2)} ms (includes BullMQ jobs: pages, records)`);
   say(`  turn latency (request sent → next question reaches the Slack API): p50 ${ms(a.turns.p50)}, p99 ${ms(a.turns.p99)}, max ${ms(a.turns.max)}`);
   say(`  HTTP ack latency: p50 ${ms(a.acks.p50)}, p99 ${ms(a.acks.p99)}`);
+  say(loopLine(appDelay, gcPauses.app));
   say(`  Redis commands per turn: ${(ourCommands / Math.max(1, a.turns.n)).toFixed(1)} sent by this process (INFO commandstats delta, server-wide: ${(serverCommands / Math.max(1, a.turns.n)).toFixed(1)})`);
   say(`  Slack API calls per turn: ${(a.apiCalls / Math.max(1, a.turns.n)).toFixed(1)} (questions, answered questions updated in place, pages, records, timeline replies)`);
   for (const [kind, st] of [...jobStats].filter(([k]) => ['page', 'record', 'timeline'].includes(k))) {
@@ -182,6 +228,15 @@ async function main(): Promise<void> {
     const r = summarise(st.run);
     say(`  ${kind} jobs: ${w.n} runs; waited p50 ${ms(w.p50)}, p99 ${ms(w.p99)} past their time; ran p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
   }
+  const kinds = { start: 'first message or start button', answer: 'other answers', narrative: 'narrative', confirm: 'confirm' } as const;
+  say(
+    `  turn p50 / p99 by kind: ${Object.entries(kinds)
+      .map(([k, label]) => {
+        const st = summarise(appRuns.flatMap((r) => r.byKind[k as TurnKind] ?? []));
+        return `${label} ${ms(st.p50)} / ${ms(st.p99)} (${st.n})`;
+      })
+      .join('; ')}`,
+  );
   say(`  confirm → page reaches the Slack API: p50 ${ms(a.toPage.p50)}, p99 ${ms(a.toPage.p99)}, max ${ms(a.toPage.max)} (${a.toPage.n} pages, ${a.pagesMissing} missing, ${a.pagesBeforeConfirm} paged before the confirm)`);
   say();
   say(`floor (bare Bolt app: same receiver, one Redis GET + SET, one chat.postMessage per event), the same rounds in between`);
@@ -190,6 +245,7 @@ async function main(): Promise<void> {
   say(`  HTTP ack latency: p50 ${ms(f.acks.p50)}, p99 ${ms(f.acks.p99)}`);
   say(`  Redis commands per turn: ${(floorCommands / Math.max(1, f.turns.n)).toFixed(1)}`);
   say(`  Slack API calls per turn: ${(f.apiCalls / Math.max(1, f.turns.n)).toFixed(1)}`);
+  say(loopLine(floorDelay, gcPauses.floor));
   say(`  event loop busy per turn: ${(floorBusyMs / Math.max(1, f.turns.n)).toFixed(2)} ms`);
   say(`  p99 of each round, assistant / floor: ${appRuns.map((r, i) => `${ms(r.turns.p99)} / ${ms(floorRuns[i]!.turns.p99)}`).join('; ')}`);
   say();
