@@ -157,8 +157,12 @@ export class Assistant implements AssistantPort {
       await intro;
       return this.resume(user, narrative); // someone else started one a moment ago
     }
-    await Promise.all([intro, this.scheduleIdle(session)]);
+    // The idle reminder is queued while the first question goes out (after the 999 line).
+    const idle = this.scheduleIdle(session);
+    idle.catch(() => undefined); // a failure is reported where it is awaited
+    await intro;
     await this.ask(session, version);
+    await idle;
   }
 
   /** Carry on with the report someone else started a moment ago (or start again if it is gone). */
@@ -205,8 +209,11 @@ export class Assistant implements AssistantPort {
         const serviceId = session.fields.serviceId ?? this.org.services[0]!.id;
         early.policy = this.incidents.policyFor(serviceId);
         early.policy.catch(() => undefined); // a failure is reported where it is awaited
-        if (!session.ref) {
-          session.ref = await this.incidents.allocateRef(serviceId);
+        const ref = session.ref ? null : this.incidents.allocateRef(serviceId);
+        // The rule engine works while Redis answers.
+        early.decision = this.incidents.decide(session);
+        if (ref) {
+          session.ref = await ref;
           early.fresh = true;
         }
       }
@@ -214,7 +221,7 @@ export class Assistant implements AssistantPort {
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
       let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value, early) : null;
-      const completed = complete ? await this.incidents.complete(session, emergency ? {} : early) : null;
+      const completed = complete ? await this.incidents.complete(session, emergency ? { decision: early.decision } : early) : null;
       pageJob = completed?.pageJob ?? pageJob;
       await this.carryOut(session, version, out, messageRef, existing.session, pageJob, completed?.inc);
       return;

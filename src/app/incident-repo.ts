@@ -28,7 +28,17 @@ export interface EarlyReads {
   fresh?: boolean;
   /** The paging policy, read while the reference was allocated. */
   policy?: Promise<PagingPolicy>;
+  /** The decision, worked out while Redis answered (see decide()). */
+  decision?: Decision;
 }
+
+/**
+ * A page queued in the reporter's turn is also sent at once in that turn (AppContext.runNow).
+ * Its queued copy waits this long and is withdrawn once the page is out; if the instance dies
+ * first, any instance sends it when it falls due. (Due at once, the copy ran beside the page
+ * being sent, found it claimed and ran again a second later: three runs for every page.)
+ */
+export const INLINE_PAGE_GRACE_MS = 3000;
 
 export class IncidentRepo {
   constructor(private readonly ctx: AppContext) {}
@@ -84,7 +94,7 @@ export class IncidentRepo {
       await this.ctx.store.append(ref, safety.type, safety.data);
       return this.startPaging(existing, true);
     }
-    const inc = await this.create(session, this.ctx.decide(this.answersOf(session)), policy);
+    const inc = await this.create(session, early.decision ?? this.decide(session), policy);
     if (!inc) return null; // made already by a retry
     const [, job] = await Promise.all([this.opened(inc, true, [safety]), this.startPaging(inc, true)]);
     return job;
@@ -97,7 +107,7 @@ export class IncidentRepo {
    */
   async complete(session: Session, early: EarlyReads = {}): Promise<{ inc: Incident; pageJob: Job | null } | null> {
     const ref = session.ref!;
-    const decision = this.ctx.decide(this.answersOf(session));
+    const decision = early.decision ?? this.decide(session);
     const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyFor(this.serviceOf(session))]);
     let inc: Incident | null = null;
     let made = false;
@@ -155,6 +165,11 @@ export class IncidentRepo {
     return events;
   }
 
+  /** The rule engine's decision on the session's answers so far. */
+  decide(session: Session): Decision {
+    return this.ctx.decide(this.answersOf(session));
+  }
+
   private serviceOf(session: Session): string {
     return session.fields.serviceId ?? this.ctx.org.services[0]!.id;
   }
@@ -190,10 +205,11 @@ export class IncidentRepo {
     return this.startPaging(inc, false);
   }
 
-  /** Queue the first page (once per incident: a deterministic job id). */
+  /** Queue the first page (once per incident: a deterministic job id); the caller sends it at once. */
   private async startPaging(inc: Incident, emergency: boolean): Promise<Job | null> {
     if (inc.paging.state !== 'queued') return null;
-    const job: Job = { id: `page:${inc.ref}:0:0`, kind: 'page', at: this.ctx.now(), data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency }, urgent: true };
+    const at = new Date(this.ctx.now().getTime() + (this.ctx.runNow ? INLINE_PAGE_GRACE_MS : 0));
+    const job: Job = { id: `page:${inc.ref}:0:0`, kind: 'page', at, data: { ref: inc.ref, tierIndex: 0, attempt: 0, emergency }, urgent: true };
     await this.ctx.scheduler.schedule(job);
     return job;
   }

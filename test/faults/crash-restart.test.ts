@@ -7,7 +7,7 @@ import { RedisStore } from '../../src/store/redis.js';
 import { dmOf } from '../e2e/slack-driver.js';
 import { requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import { blockActions, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
-import { cleanupApp, nextQuestion, REPORTER, slackEnv, spawnApp, type ChildApp } from './support.js';
+import { cleanupApp, nextQuestion, REPORTER, slackEnv, spawnApp, waitFor, type ChildApp } from './support.js';
 
 const prefix = uniquePrefix('fault-crash');
 let api: FakeSlackApi;
@@ -53,8 +53,8 @@ describe('crash mid-intake', () => {
     expect(res.status).toBe(200);
     const after = await nextQuestion(api, REPORTER, from, 'the question after the service');
     expect(after.stepId).toBe('subject');
-    // The service question was answered in place by the new process.
-    expect(api.calls.slice(from).some((c) => c.method === 'chat.update' && c.params.ts === service.message.ts && c.params.channel === dmOf(REPORTER))).toBe(true);
+    // The service question is answered in place by the new process (just after it asks the next one).
+    await waitFor('the answered service question', () => api.calls.slice(from).some((c) => c.method === 'chat.update' && c.params.ts === service.message.ts && c.params.channel === dmOf(REPORTER)));
 
     const store = new RedisStore({ url: testRedisUrl(), prefix });
     try {

@@ -47,8 +47,9 @@ afterAll(async () => {
 
 describe('logs', () => {
   it('carry a request id and an incident ref, and never the narrative or names', async () => {
-    // A page that fails once (three 500s use up the Web API client's own retries): a job log line.
-    proxy.failNext((path, body) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL), { status: 500 }, 3);
+    // A page that fails in the reporter's turn and in its queued copy (each use up the Web API
+    // client's own retries on three 500s): a job log line, then the retry sends it.
+    proxy.failNext((path, body) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL), { status: 500 }, 6);
     await a.send(slashCommand({ command: '/incident', text: NARRATIVE, user: REPORTER }));
     const life = await nextQuestion(a ? api : api, REPORTER, 0, 'the life question');
     await a.send(clickReq(REPORTER, life, 'yes')); // an emergency: the page is queued at once
