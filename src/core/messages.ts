@@ -49,8 +49,19 @@ export const TIMING_LABELS: Record<Timing, string> = {
 
 export function localTime(iso: string | undefined, timeZone: string): string {
   if (!iso) return 'not known';
-  return format(new Date(iso), 'EEE d MMM yyyy, HH:mm', { in: tz(timeZone) });
+  // Records and reminders show the same few times again and again; formatting in a time zone
+  // costs tens of microseconds each time, so the text is remembered (a bounded cache).
+  const key = `${timeZone}|${iso}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    if (localTimes.size >= LOCAL_TIMES_MAX) localTimes.clear();
+    text = format(new Date(iso), 'EEE d MMM yyyy, HH:mm', { in: tz(timeZone) });
+    localTimes.set(key, text);
+  }
+  return text;
 }
+const LOCAL_TIMES_MAX = 5000;
+const localTimes = new Map<string, string>();
 
 function say(text: string, emphasis?: 'urgent'): OutMessage {
   return { kind: emphasis ? 'alert' : 'say', text, blocks: [{ type: 'text', text, ...(emphasis ? { emphasis } : {}) }] };
