@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       return await runJob(job);
     } finally {
       const s = jobStats.get(job.kind) ?? { wait: [], run: [] };
-      s.wait.push(started - job.at.getTime());
+      s.wait.push(Math.max(0, started - job.at.getTime())); // (a page sent in the turn runs before its queued copy's time: 0)
       s.run.push(Date.now() - started);
       jobStats.set(job.kind, s);
       running -= 1;
