@@ -14,7 +14,15 @@ type Element = { kind: 'gap' } | { kind: 'alts'; alts: Alt[]; optional: boolean 
 export interface Pattern {
   source: string;
   elements: Element[];
+  /**
+   * The alternatives of one required element made only of words and prefixes: the pattern cannot
+   * match in a sentence where none of them is (or starts) a token's norm, lemma or typed text (see
+   * AnchorIndex). Absent when every required element has a typo-tolerant or number alternative.
+   */
+  anchor?: Anchor[];
 }
+
+type Anchor = { kind: 'word' | 'prefix'; text: string };
 
 export interface Match {
   /** Token indexes [first, last] inclusive, into the token array searched. */
@@ -68,7 +76,71 @@ export function compilePattern(source: string, macros: Record<string, string> = 
   }
   if (elements.every((e) => e.kind === 'gap' || e.optional)) throw new Error(`phrase "${source}" needs at least one required word`);
   if (elements[0]?.kind === 'gap' || elements.at(-1)?.kind === 'gap') throw new Error(`phrase "${source}" cannot start or end with "..."`);
-  return { source, elements };
+  const anchor = anchorOf(elements);
+  return { source, elements, ...(anchor ? { anchor } : {}) };
+}
+
+/** The alternatives of the required element, among those made only of words and prefixes, that has the fewest. */
+function anchorOf(elements: Element[]): Anchor[] | undefined {
+  let best: Anchor[] | undefined;
+  for (const el of elements) {
+    if (el.kind !== 'alts' || el.optional) continue;
+    const alts = el.alts.flatMap((a) => (a.kind === 'word' || a.kind === 'prefix' ? [{ kind: a.kind, text: a.text }] : []));
+    if (alts.length === el.alts.length && (!best || alts.length < best.length)) best = alts;
+  }
+  return best;
+}
+
+/**
+ * Patterns by their anchor, to tell which may match in a sentence by looking up the sentence's
+ * words rather than testing every pattern.
+ */
+export class AnchorIndex {
+  private readonly anchored = new Set<Pattern>();
+  private readonly byWord = new Map<string, Pattern[]>();
+  private readonly byPrefix = new Map<string, Pattern[]>();
+
+  constructor(patterns: Iterable<Pattern>) {
+    for (const p of patterns) {
+      if (!p.anchor) continue;
+      this.anchored.add(p);
+      for (const a of p.anchor) {
+        const map = a.kind === 'word' ? this.byWord : this.byPrefix;
+        const list = map.get(a.text);
+        if (list) list.push(p);
+        else map.set(a.text, [p]);
+      }
+    }
+  }
+
+  /**
+   * A test, for tokens[from, to), that is false only for a pattern that cannot match there: an
+   * indexed pattern none of whose anchor alternatives is (or starts) a token's norm, lemma or text.
+   */
+  mayMatchIn(tokens: Token[], from: number, to: number): (p: Pattern) => boolean {
+    const forms = new Set<string>();
+    for (let i = from; i < to; i++) {
+      const t = tokens[i]!;
+      forms.add(t.norm).add(t.lemma).add(t.text);
+    }
+    const live = new Set<Pattern>();
+    for (const f of forms) for (const p of this.byWord.get(f) ?? []) live.add(p);
+    const sorted = [...forms].sort();
+    for (const [prefix, ps] of this.byPrefix) if (startsSome(sorted, prefix)) for (const p of ps) live.add(p);
+    return (p) => live.has(p) || !this.anchored.has(p);
+  }
+}
+
+/** True when some string of `sorted` starts with `prefix` (those sort together, from the first not below it). */
+function startsSome(sorted: string[], prefix: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]!.startsWith(prefix);
 }
 
 function compileAlt(text: string): Alt {
@@ -89,6 +161,11 @@ function altMatches(alt: Alt, t: Token): boolean {
     case 'fuzzy':
       return t.norm === alt.text || t.text === alt.text || (alt.text.length >= 6 && t.type === 'word' && withinOneEdit(t.norm, alt.text));
   }
+}
+
+function anyAltMatches(alts: Alt[], t: Token): boolean {
+  for (const a of alts) if (altMatches(a, t)) return true;
+  return false;
 }
 
 /** All matches of `p` inside tokens[from, to), shortest first at each start; matches may overlap. */
@@ -114,7 +191,7 @@ function matchAt(els: Element[], k: number, tokens: Token[], i: number, to: numb
   }
   const t = tokens[i];
   // Try the word first (longer, clearer evidence), then skipping it if it is optional.
-  if (i < to && t !== undefined && el.alts.some((a) => altMatches(a, t))) {
+  if (i < to && t !== undefined && anyAltMatches(el.alts, t)) {
     const r = matchAt(els, k + 1, tokens, i + 1, to, i);
     if (r !== null) return r;
   }

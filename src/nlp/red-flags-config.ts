@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, loadYamlFile, type ConfigProblem } from '../conversations/load.js';
-import { compilePhrase, type Pattern } from './phrase-pattern.js';
+import { AnchorIndex, compilePhrase, type Pattern } from './phrase-pattern.js';
 import { tokenize, type Token } from './wink-tokens.js';
 import { isThresholdValue, THRESHOLD_VALUES } from './threshold-values.js';
 
@@ -83,6 +83,8 @@ export interface RedFlagVocab {
   reported: Pattern[];
   singleValue: Record<string, string[]>;
   rules: CompiledRule[];
+  /** Every pattern above by its anchor, to skip those that cannot match in a sentence. */
+  anchors: AnchorIndex;
 }
 
 /** Read, validate and compile a red-flags file (default conversations/red-flags.yaml). Throws ConfigError. */
@@ -158,5 +160,7 @@ export function compileRedFlags(data: RedFlagsFile, file: string, hash: string):
     })),
   };
   if (problems.length) throw new ConfigError(problems);
-  return vocab;
+  const { negation: n, hedges, reported, rules } = vocab;
+  const patterns = [n.before, n.after, n.pseudo, n.breaks, hedges, reported, ...rules.flatMap((r) => [r.phrases, r.except])].flat();
+  return { ...vocab, anchors: new AnchorIndex(patterns) };
 }

@@ -43,10 +43,15 @@ export function findMentions(narrative: string, vocab: RedFlagVocab = cachedRedF
   const candidates: Array<Mention & { at: number; rank: number; fallback: boolean; onlyWith?: string }> = [];
 
   for (const [from, to] of sentences) {
-    const ctx = sentenceContext(vocab, tokens, from, to);
+    // Only patterns that may match here are tried: most have a word this sentence lacks.
+    const mayMatch = vocab.anchors.mayMatchIn(tokens, from, to);
+    const find = (p: Pattern) => (mayMatch(p) ? findMatches(p, tokens, from, to) : NONE);
+    const ctx = sentenceContext(vocab, tokens, from, to, find);
     for (const rule of vocab.rules) {
-      const excepts = rule.except.flatMap((p) => findMatches(p, tokens, from, to));
-      for (const m of longestFirst(rule.phrases, tokens, from, to)) {
+      const found = longestFirst(rule.phrases, find);
+      if (found.length === 0) continue;
+      const excepts = rule.except.flatMap(find);
+      for (const m of found) {
         if (excepts.some((x) => overlaps(x, m))) continue;
         const evidence = quote(narrative, tokens[m.first]!.start, tokens[m.last]!.end);
         const meta = {
@@ -119,6 +124,10 @@ function dedupe<T extends Mention & { at: number; rank: number }>(items: T[], si
   return out.sort((a, b) => a.at - b.at);
 }
 
+/** A pattern's matches in one sentence. */
+type FindIn = (p: Pattern) => readonly Match[];
+const NONE: readonly Match[] = [];
+
 interface SentenceContext {
   hedged: boolean;
   reported: boolean;
@@ -127,8 +136,13 @@ interface SentenceContext {
   breaks: Set<number>;
 }
 
-function sentenceContext(vocab: RedFlagVocab, tokens: Token[], from: number, to: number): SentenceContext {
-  const all = (ps: Pattern[]) => ps.flatMap((p) => findMatches(p, tokens, from, to));
+/** `find` gives a pattern's matches in the sentence tokens[from, to). */
+function sentenceContext(vocab: RedFlagVocab, tokens: Token[], from: number, to: number, find: FindIn): SentenceContext {
+  const all = (ps: Pattern[]) => {
+    const out: Match[] = [];
+    for (const p of ps) for (const m of find(p)) out.push(m);
+    return out;
+  };
   const hedges = all(vocab.hedges);
   const pseudo = [...all(vocab.negation.pseudo), ...hedges];
   const real = (ms: Match[]) => ms.filter((m) => !pseudo.some((p) => overlaps(p, m)));
@@ -156,8 +170,11 @@ function isNegated(m: Match, ctx: SentenceContext, _tokens: Token[], vocab: RedF
 }
 
 /** Matches of any phrase, longest first, without two matches of the same rule overlapping. */
-function longestFirst(phrases: Pattern[], tokens: Token[], from: number, to: number): Array<Match & { rank: number }> {
-  const all = phrases.flatMap((p, rank) => findMatches(p, tokens, from, to).map((m) => ({ ...m, rank })));
+function longestFirst(phrases: Pattern[], find: FindIn): Array<Match & { rank: number }> {
+  const all: Array<Match & { rank: number }> = [];
+  phrases.forEach((p, rank) => {
+    for (const m of find(p)) all.push({ ...m, rank });
+  });
   all.sort((a, b) => b.last - b.first - (a.last - a.first) || a.first - b.first);
   const chosen: Array<Match & { rank: number }> = [];
   for (const m of all) if (!chosen.some((c) => overlaps(c, m))) chosen.push(m);

@@ -203,4 +203,20 @@ ${rules}`;
     expect(findFlags('conked his noggin on the door', own)).toEqual([{ key: 'head_injury', value: 'yes', evidence: 'conked his noggin' }]);
     expect(findFlags('he did not conk his noggin', own)).toEqual([]);
   });
+
+  // A phrase is only tried in a sentence holding one of its anchor words (see AnchorIndex): the
+  // sentence's dictionary, normal and typed forms must all count, for words and for prefixes.
+  it('finds a word or prefix that a sentence holds only as its dictionary, normal or typed form', () => {
+    const file = join(dir, 'forms.yaml');
+    writeFileSync(file, base('  - key: head_injury\n    value: "yes"\n    phrases: [hit, is, colour, mous*, favou*]\n'));
+    const own = loadRedFlags(file);
+    const evidence = (text: string) => findFlags(text, own).map((f) => f.evidence);
+    expect(evidence('he keeps hitting it')).toEqual(['hitting']); // lemma "hit"
+    expect(evidence("he's here")).toEqual(["he's"]); // normal form "is" (typed "'s", lemma "be")
+    expect(evidence('the colour changed')).toEqual(['colour']); // typed form only (normal "color")
+    expect(evidence('mice everywhere')).toEqual(['mice']); // lemma "mouse"
+    expect(evidence('her favourite chair')).toEqual(['favourite']); // typed form only (normal "favorite")
+    expect(evidence('the chair is here')).toEqual(['is']);
+    expect(evidence('nothing to see')).toEqual([]);
+  });
 });
