@@ -1,6 +1,8 @@
 // Issue 8 end to end through the terminal chat: red flags from the reporter's own words are
 // used in the intake, never instead of it; typed answers and times in words are understood.
 
+import { tz } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { afterEach, describe, expect, it } from 'vitest';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
 
@@ -32,7 +34,10 @@ describe('a second pair of eyes', () => {
     h.take();
     await h.type('about 10 mins ago');
     const readBack = h.take();
-    expect(readBack).toMatch(/I have that as: Today at (about )?\d\d:\d\d\. Is that right\?/);
+    // (In the first ten minutes after midnight, ten minutes ago was yesterday.)
+    const londonDay = (ms: number) => format(new Date(ms), 'yyyy-MM-dd', { in: tz('Europe/London') });
+    const day = londonDay(h.scheduler.now() - 10 * 60_000) === londonDay(h.scheduler.now()) ? 'Today' : 'Yesterday';
+    expect(readBack).toMatch(new RegExp(`I have that as: ${day} at (about )?\\d\\d:\\d\\d\\. Is that right\\?`));
     expect((await h.session())!.stepId).toBe('when');
     await h.type('yep');
     const s = (await h.session())!;
