@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const logger = createLogger('info', pino.destination({ dest: process.env['BENCH_LOG'] ? 2 : '/dev/null', sync: false }) as unknown as NodeJS.WritableStream);
   const app = createApp({ config, logger });
   // Job timing (queue wait = start − due time, and run time) per kind, printed with the figures.
-  const jobStats = new Map<string, { wait: number[]; run: number[] }>();
+  const jobStats = new Map<string, { wait: number[]; run: number[]; retried: number }>();
   let running = 0;
   let lastJobAt = 0;
   /** Until no job has run for 2.5 s (record and timeline retries back off 1 s, then 2 s), at most 20 s. */
@@ -116,10 +116,15 @@ async function main(): Promise<void> {
   app.jobs.run = async (job) => {
     running += 1;
     const started = Date.now();
+    let failed = false;
     try {
       return await runJob(job);
+    } catch (err) {
+      failed = true;
+      throw err;
     } finally {
-      const s = jobStats.get(job.kind) ?? { wait: [], run: [] };
+      const s = jobStats.get(job.kind) ?? { wait: [], run: [], retried: 0 };
+      if (failed) s.retried += 1;
       s.wait.push(Math.max(0, started - job.at.getTime())); // (a page sent in the turn runs before its queued copy's time: 0)
       s.run.push(Date.now() - started);
       jobStats.set(job.kind, s);
@@ -226,7 +231,7 @@ async function main(): Promise<void> {
   for (const [kind, st] of [...jobStats].filter(([k]) => ['page', 'record', 'timeline'].includes(k))) {
     const w = summarise(st.wait);
     const r = summarise(st.run);
-    say(`  ${kind} jobs: ${w.n} runs; waited p50 ${ms(w.p50)}, p99 ${ms(w.p99)} past their time; ran p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
+    say(`  ${kind} jobs: ${w.n} runs (${st.retried} to be retried); waited p50 ${ms(w.p50)}, p99 ${ms(w.p99)} past their time; ran p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`);
   }
   const kinds = { start: 'first message or start button', answer: 'other answers', narrative: 'narrative', confirm: 'confirm' } as const;
   say(
