@@ -210,6 +210,7 @@ export class Assistant implements AssistantPort {
         early.policy = this.incidents.policyFor(serviceId);
         early.policy.catch(() => undefined); // a failure is reported where it is awaited
         const ref = session.ref ? null : this.incidents.allocateRef(serviceId);
+        ref?.catch(() => undefined); // a failure is reported where it is awaited
         // The rule engine works while Redis answers.
         early.decision = this.incidents.decide(session);
         if (ref) {
