@@ -6,7 +6,7 @@
 //   typed answers by step id, as the e2e tests do). Each tick sends the next turn of a reporter
 //   picked at random (seeded), and the reporters carry on from the warm-up, so they are spread
 //   over their intakes as real reporters are (taken in turn, they stay in step and all confirm in
-//   the same instant). A turn ends when the next question (or the decision) reaches the fake API
+//   the same instant); one who finishes is replaced at once by a new reporter. A turn ends when the next question (or the decision) reaches the fake API
 //   in the reporter's DM. After the confirm answer, the time until the page reaches the on-call
 //   manager's DM is recorded.
 // - phase "floor": the same mix of DM events and button clicks to a bare Bolt app; a turn ends
