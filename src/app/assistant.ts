@@ -34,6 +34,8 @@ const DEDUPE_TTL_S = 24 * 3600;
 const CAS_TRIES = 8;
 /** A confirmed report with no completed incident this long after is taken to be cut short by a crash. */
 const INTERRUPTED_AFTER_MS = 15_000;
+/** When the check queued with a confirm looks for a report a crash cut short (after INTERRUPTED_AFTER_MS). */
+const CONFIRM_CHECK_AFTER_MS = 20_000;
 
 export class Assistant implements AssistantPort {
   readonly incidents: IncidentRepo;
@@ -218,7 +220,12 @@ export class Assistant implements AssistantPort {
           early.fresh = true;
         }
       }
+      // A report confirmed just before a crash is finished by a check 20 s later, even if the
+      // reporter never writes again (queued while the session is saved: no wait added).
+      const check = complete ? this.scheduleConfirmCheck(session) : null;
+      check?.catch(() => undefined); // a failure is reported where it is awaited
       const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
+      await check;
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
       let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value, early) : null;
@@ -341,6 +348,11 @@ export class Assistant implements AssistantPort {
       });
       if (updated) await this.incidents.changed(updated, 'support_offered', { to: 'reporter' }, 'Support offered to the reporter.');
     }
+  }
+
+  private async scheduleConfirmCheck(session: Session): Promise<void> {
+    const at = new Date(this.ctx.now().getTime() + CONFIRM_CHECK_AFTER_MS);
+    await this.scheduler.schedule({ id: `intake-idle:${session.key}:${session.startedAt}:check`, kind: 'intake-idle', at, data: { key: session.key, stage: 'check' } });
   }
 
   private async scheduleIdle(session: Session): Promise<void> {
@@ -471,11 +483,14 @@ export class Assistant implements AssistantPort {
     return { ref, escalations: inc.escalations.filter((e) => e.level !== 'not_needed').map((e) => ({ code: e.code, label: CODE_LABELS[e.code] })) };
   }
 
-  /** For the idle job: remind or expire an intake nobody has touched. */
-  async idle(key: string, stage: 'remind' | 'expire'): Promise<void> {
+  /**
+   * For the idle jobs: remind or expire an intake nobody has touched; at every stage (and at the
+   * check queued with a confirm), finish a report that a crash cut short.
+   */
+  async idle(key: string, stage: 'remind' | 'expire' | 'check'): Promise<void> {
     const got = await this.store.get<Session>(SESSION_NS, key);
     if (got?.value.status === 'done') await this.finishInterrupted({ session: got.value, version: got.version });
-    if (!got || got.value.status !== 'active') return;
+    if (stage === 'check' || !got || got.value.status !== 'active') return;
     const s = got.value;
     const idleMs = this.ctx.now().getTime() - new Date(s.updatedAt).getTime();
     const remindMs = this.org.intake.idleReminderMinutes * 60_000;

@@ -62,7 +62,7 @@ export class JobRunner {
       case 'daily-purge':
         return await this.dailyPurge();
       case 'intake-idle':
-        return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : 'remind');
+        return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : job.data['stage'] === 'check' ? 'check' : 'remind');
       default:
         this.ctx.logger.warn({ kind: job.kind }, 'unknown job kind ignored');
     }

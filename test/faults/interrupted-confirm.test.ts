@@ -1,6 +1,7 @@
 // Fault: the process dies after the reporter's "yes, send it" is saved but before the incident is
 // written (simulated by the store failing that one write). Nothing may be lost: the report is
-// finished, paged and decided when the reporter next writes, or by the idle timer if they do not.
+// finished, paged and decided when the reporter next writes, or by the check queued with the
+// confirm (20 s later) if they do not.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
@@ -77,10 +78,16 @@ describe('a crash between "send it" and the incident', () => {
     expect(h!.take()).not.toMatch(/PAGE to/);
   });
 
-  it('is finished by the idle timer when the reporter does not come back', async () => {
+  it('is finished by the check queued with the confirm, about 20 s later, when the reporter does not come back', async () => {
     const ref = await confirmAndCrash();
-    await h!.scheduler.advance(h!.app.ctx.org.intake.idleReminderMinutes * 60_000 + 1000);
+    await h!.scheduler.advance(10_000);
+    expect(await h!.incident(ref)).toBeNull(); // too soon: the confirming turn may still be running
+    await h!.scheduler.advance(11_000);
     await expectFinished(ref, h!.take());
+    // The idle reminder later finds nothing to finish (the re-pages go on, as for any page).
+    await h!.scheduler.advance(h!.app.ctx.org.intake.idleReminderMinutes * 60_000);
+    expect((await h!.app.ctx.store.read(ref)).filter((e) => e.type === 'intake_completed')).toHaveLength(1);
+    expect(h!.take()).not.toMatch(/what happens next|not finished yet/i);
   });
 
   it('queues and sends a page that was never queued, without telling the reporter twice', async () => {
