@@ -205,6 +205,10 @@ export class Assistant implements AssistantPort {
       const { session, out } = applyInput(ictx, existing.session, input);
       const emergency = out.find((o): o is Extract<Output, { type: 'emergency' }> => o.type === 'emergency');
       const complete = out.some((o) => o.type === 'complete');
+      // A report confirmed just before a crash is finished by a check 20 s later, even if the
+      // reporter never writes again (queued while the report is saved and the incident written).
+      const check = complete ? this.scheduleConfirmCheck(session) : null;
+      check?.catch(() => undefined); // a failure is reported where it is awaited
       const early: EarlyReads = {};
       if (emergency || complete) {
         // The paging policy is read while the reference is allocated: one round trip, not two.
@@ -220,17 +224,13 @@ export class Assistant implements AssistantPort {
           early.fresh = true;
         }
       }
-      // A report confirmed just before a crash is finished by a check 20 s later, even if the
-      // reporter never writes again (queued while the session is saved: no wait added).
-      const check = complete ? this.scheduleConfirmCheck(session) : null;
-      check?.catch(() => undefined); // a failure is reported where it is awaited
       const version = await this.store.put(SESSION_NS, session.key, session, existing.version, this.sessionTtl());
-      await check;
       if (version === null) continue;
       // Durable before acknowledged: the incident and its page are queued before the reporter reads "I am paging".
       let pageJob = emergency ? await this.incidents.emergency(session, emergency.key, emergency.value, early) : null;
       const completed = complete ? await this.incidents.complete(session, emergency ? { decision: early.decision } : early) : null;
       pageJob = completed?.pageJob ?? pageJob;
+      await check;
       await this.carryOut(session, version, out, messageRef, existing.session, pageJob, completed?.inc);
       return;
     }
