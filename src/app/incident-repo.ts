@@ -40,6 +40,13 @@ export interface EarlyReads {
  */
 export const INLINE_PAGE_GRACE_MS = 3000;
 
+/**
+ * A timeline reply goes in the record's thread. Made before the record's first post (a new
+ * report's first changes), it is due this much later, once the post is normally out; due at once,
+ * it ran first, found no thread and waited a second for its retry.
+ */
+export const TIMELINE_AFTER_FIRST_POST_MS = 500;
+
 export class IncidentRepo {
   constructor(private readonly ctx: AppContext) {}
 
@@ -125,7 +132,7 @@ export class IncidentRepo {
     const done = 'Report completed. Decision made.';
     // A new incident's first record post shows everything so far: it needs no separate update.
     const written = made
-      ? Promise.all([this.opened(inc, false, events), this.schedule('timeline', ref, `timeline:${ref}:completed`, { text: done })])
+      ? Promise.all([this.opened(inc, false, events), this.schedule('timeline', ref, `timeline:${ref}:completed`, { text: done }, this.timelineAt(inc))])
       : Promise.all([this.ctx.store.appendMany(ref, events), this.changed(inc, null, {}, done)]);
     const [, pageJob] = await Promise.all([written, pageNeeded(inc) ? this.startPaging(inc, false) : null]);
     return { inc, pageJob };
@@ -220,8 +227,14 @@ export class IncidentRepo {
     const stamp = ev ? ev.seq : Date.now();
     await Promise.all([
       this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`),
-      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }),
+      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }, this.timelineAt(inc)),
     ]);
+  }
+
+  /** When a timeline reply is due: at once, or a moment later while the record has not been posted. */
+  private timelineAt(inc: Incident): Date {
+    const posted = Object.keys(inc.messages.records ?? {}).length > 0;
+    return new Date(this.ctx.now().getTime() + (posted ? 0 : TIMELINE_AFTER_FIRST_POST_MS));
   }
 
   async acknowledged(inc: Incident, personId: string): Promise<void> {
