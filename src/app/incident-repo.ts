@@ -41,11 +41,11 @@ export interface EarlyReads {
 export const INLINE_PAGE_GRACE_MS = 3000;
 
 /**
- * A timeline reply goes in the record's thread. Made before the record's first post (a new
- * report's first changes), it is due this much later, once the post is normally out; due at once,
- * it ran first, found no thread and waited a second for its retry.
+ * A record update or a timeline reply (in the record's thread) made before the record's first
+ * post, as a new report's first changes are, is due this much later, once the post is normally
+ * out. Due at once, it ran beside the post, found no record and waited a second for its retry.
  */
-export const TIMELINE_AFTER_FIRST_POST_MS = 500;
+export const AFTER_FIRST_POST_MS = 500;
 
 export class IncidentRepo {
   constructor(private readonly ctx: AppContext) {}
@@ -132,7 +132,7 @@ export class IncidentRepo {
     const done = 'Report completed. Decision made.';
     // A new incident's first record post shows everything so far: it needs no separate update.
     const written = made
-      ? Promise.all([this.opened(inc, false, events), this.schedule('timeline', ref, `timeline:${ref}:completed`, { text: done }, this.timelineAt(inc))])
+      ? Promise.all([this.opened(inc, false, events), this.schedule('timeline', ref, `timeline:${ref}:completed`, { text: done }, this.afterFirstPost(inc))])
       : Promise.all([this.ctx.store.appendMany(ref, events), this.changed(inc, null, {}, done)]);
     const [, pageJob] = await Promise.all([written, pageNeeded(inc) ? this.startPaging(inc, false) : null]);
     return { inc, pageJob };
@@ -226,15 +226,15 @@ export class IncidentRepo {
     const ev = type ? await this.ctx.store.append(inc.ref, type, data) : null;
     const stamp = ev ? ev.seq : Date.now();
     await Promise.all([
-      this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`),
-      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }, this.timelineAt(inc)),
+      this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`, {}, this.afterFirstPost(inc)),
+      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }, this.afterFirstPost(inc)),
     ]);
   }
 
-  /** When a timeline reply is due: at once, or a moment later while the record has not been posted. */
-  private timelineAt(inc: Incident): Date {
+  /** When a record update or timeline reply is due: at once, or a moment later while the record has not been posted. */
+  private afterFirstPost(inc: Incident): Date {
     const posted = Object.keys(inc.messages.records ?? {}).length > 0;
-    return new Date(this.ctx.now().getTime() + (posted ? 0 : TIMELINE_AFTER_FIRST_POST_MS));
+    return new Date(this.ctx.now().getTime() + (posted ? 0 : AFTER_FIRST_POST_MS));
   }
 
   async acknowledged(inc: Incident, personId: string): Promise<void> {

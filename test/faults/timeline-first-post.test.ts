@@ -1,9 +1,9 @@
-// A new report's first timeline replies ("Report completed", "Paged …") are made while its record
-// is first posted in the escalations channel. They wait a moment for the record's thread rather
-// than running beside the post, finding no thread, and waiting a second for their retry.
+// A new report's first timeline replies ("Report completed", "Paged …") and record updates are made
+// while its record is first posted in the escalations channel. They wait a moment for the record
+// rather than running beside the post, finding none, and waiting a second for their retry.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIMELINE_AFTER_FIRST_POST_MS } from '../../src/app/incident-repo.js';
+import { AFTER_FIRST_POST_MS } from '../../src/app/incident-repo.js';
 import type { Job } from '../../src/scheduler/port.js';
 import { ESCALATIONS_CHANNEL, SlackE2E } from '../e2e/slack-driver.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
@@ -26,8 +26,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-describe("a new report's first timeline replies", () => {
-  it('go in the record thread without a failed run', async () => {
+describe("a new report's first timeline replies and record updates", () => {
+  it('follow the record without a failed run', async () => {
     const runs: Array<{ kind: string; failed: boolean }> = [];
     const run = e.app.jobs.run.bind(e.app.jobs);
     e.app.jobs.run = async (job: Job) => {
@@ -45,11 +45,12 @@ describe("a new report's first timeline replies", () => {
     const record = await e.waitFor('the record', () => e.messages({ channel: ESCALATIONS_CHANNEL, methods: ['chat.postMessage'] }).find((m) => !m.threadTs));
     const replies = () => e.messages({ channel: ESCALATIONS_CHANNEL, methods: ['chat.postMessage'] }).filter((m) => m.threadTs === record.ts);
     await e.waitFor('"Report completed" in the thread', () => replies().find((m) => /Report completed/.test(m.text)));
-    expect(Date.now() - confirmed).toBeLessThan(TIMELINE_AFTER_FIRST_POST_MS + 900); // no 1 s retry on the way
+    expect(Date.now() - confirmed).toBeLessThan(AFTER_FIRST_POST_MS + 900); // no 1 s retry on the way
     await sleep(1500);
     const timeline = runs.filter((r) => r.kind === 'timeline');
     expect(timeline.length).toBeGreaterThanOrEqual(2); // completed, paged
     expect(timeline.filter((r) => r.failed)).toEqual([]);
+    expect(runs.filter((r) => r.kind === 'record' && r.failed)).toEqual([]); // nor a record update
     expect(replies().map((m) => m.text).join('\n')).toMatch(/Paged Sam Okafor/);
   }, 60_000);
 });
