@@ -225,9 +225,10 @@ export class IncidentRepo {
   async changed(inc: Incident, type: string | null, data: Record<string, unknown>, timeline: string): Promise<void> {
     const ev = type ? await this.ctx.store.append(inc.ref, type, data) : null;
     const stamp = ev ? ev.seq : Date.now();
+    const at = this.afterFirstPost(inc);
     await Promise.all([
-      this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`, {}, this.afterFirstPost(inc)),
-      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }, this.afterFirstPost(inc)),
+      this.schedule('record', inc.ref, `record:${inc.ref}:${inc.updatedAt}:${stamp}`, {}, at),
+      this.schedule('timeline', inc.ref, `timeline:${inc.ref}:${stamp}`, { text: timeline }, at),
     ]);
   }
 

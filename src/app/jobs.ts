@@ -61,8 +61,10 @@ export class JobRunner {
         return await this.weeklyDigest();
       case 'daily-purge':
         return await this.dailyPurge();
-      case 'intake-idle':
-        return await this.assistant.idle(String(job.data['key']), job.data['stage'] === 'expire' ? 'expire' : job.data['stage'] === 'check' ? 'check' : 'remind');
+      case 'intake-idle': {
+        const stage = job.data['stage'];
+        return await this.assistant.idle(String(job.data['key']), stage === 'expire' || stage === 'check' ? stage : 'remind');
+      }
       default:
         this.ctx.logger.warn({ kind: job.kind }, 'unknown job kind ignored');
     }

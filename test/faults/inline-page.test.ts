@@ -5,12 +5,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { INLINE_PAGE_GRACE_MS } from '../../src/app/incident-repo.js';
-import type { App } from '../../src/app/compose.js';
-import type { Job } from '../../src/scheduler/port.js';
 import { terminalHarness, type TerminalHarness } from '../helpers/app.js';
 import { BRUISING_ANSWERS } from '../helpers/seed-answers.js';
 import { slashCommand } from '../helpers/slack.js';
-import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startProxiedApp } from './support.js';
+import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, sleep, startProxiedApp, watchJobRuns } from './support.js';
 
 let h: TerminalHarness | undefined;
 afterEach(async () => {
@@ -19,23 +17,13 @@ afterEach(async () => {
 });
 const cleanup = cleanupAfterEach();
 
-/** Counts the page jobs run (in the turn or by the scheduler). */
-function countPageRuns(app: App): () => number {
-  let runs = 0;
-  const run = app.jobs.run.bind(app.jobs);
-  app.jobs.run = (job: Job) => {
-    if (job.kind === 'page') runs += 1;
-    return run(job);
-  };
-  return () => runs;
-}
-
 const pagesIn = (text: string) => text.match(/PAGE to Sam Okafor/g)?.length ?? 0;
 
 describe('the first page', () => {
   it('is sent once, in the turn, and its queued copy is withdrawn (Redis and BullMQ)', async () => {
     const { api, a } = await startProxiedApp('inline-page', cleanup);
-    const runs = countPageRuns(a.app);
+    const jobs = watchJobRuns(a.app);
+    const runs = () => jobs.filter((r) => r.kind === 'page').length;
     await a.send(slashCommand({ command: '/incident', text: 'She fell and is not breathing', user: REPORTER }));
     const life = await nextQuestion(api, REPORTER, 0, 'the life question');
     await a.send(clickReq(REPORTER, life, 'yes')); // an emergency: paged in this turn

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { asQuestion, dmOf, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
+import { asQuestion, dmOf, SlackE2E, toPosted, type Posted, type Question } from '../e2e/slack-driver.js';
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll } from 'vitest';
 import { cleanupPrefix, requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
@@ -171,6 +171,34 @@ export async function startProxiedApp(
     () => a.app.stop(),
   );
   return { api, proxy, a };
+}
+
+/** Every durable job `app` runs from now on (by the scheduler or at once in a turn), and whether it threw. */
+export function watchJobRuns(app: App): Array<{ kind: string; failed: boolean }> {
+  const runs: Array<{ kind: string; failed: boolean }> = [];
+  const run = app.jobs.run.bind(app.jobs);
+  app.jobs.run = async (job) => {
+    try {
+      await run(job);
+      runs.push({ kind: job.kind, failed: false });
+    } catch (err) {
+      runs.push({ kind: job.kind, failed: true });
+      throw err;
+    }
+  };
+  return runs;
+}
+
+/** The Slack end-to-end driver (answerIntake and the rest) on its own app and fake Slack API, undone after the test. */
+export async function startSlackE2E(label: string, cleanup: Array<() => Promise<unknown>>): Promise<SlackE2E> {
+  const api = await startFakeSlackApi();
+  const e = await new SlackE2E(api, uniquePrefix(label)).start();
+  cleanup.push(
+    () => api.close(),
+    () => cleanupApp(e.prefix),
+    () => e.stop(),
+  );
+  return e;
 }
 
 /** For a test file: Redis must answer, and what a test pushes onto the list is undone after it, last first. */
