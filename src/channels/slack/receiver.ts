@@ -128,6 +128,7 @@ function isWellFormed(body: Record<string, unknown>): boolean {
 }
 
 function isSslCheck(raw: string): boolean {
+  if (!raw.includes('ssl_check=')) return false; // (most form bodies: not parsed twice)
   const q = parseQuery(raw);
   return q.ssl_check === '1' && q.payload === undefined && q.command === undefined;
 }
