@@ -20,7 +20,7 @@ export async function startFloor(o: { redisUrl: string; prefix: string; signingS
   const server = new HttpServer();
   const receiver = new HttpRouteReceiver({ signingSecret: o.signingSecret });
   server.route('POST', '/slack/events', receiver.handle);
-  // Same Web API client settings as the assistant's SlackChannel.
+  // The same Web API client as the assistant's SlackChannel.
   const client = createSlackClients(o.botToken, o.apiUrl).direct;
   const app = new App({
     receiver,
@@ -33,7 +33,7 @@ export async function startFloor(o: { redisUrl: string; prefix: string; signingS
     const key = `${o.prefix}floor:${userId}`;
     const before = await redis.get(key);
     await redis.set(key, JSON.stringify({ n: Number(before ? (JSON.parse(before) as { n: number }).n : 0) + 1, text }), 'EX', 3600);
-    await client.chat.postMessage({ channel: `D${userId.slice(1)}`, text: 'ok' });
+    await client.call('chat.postMessage', { channel: `D${userId.slice(1)}`, text: 'ok' });
   };
   app.event('message', async ({ event }) => {
     const e = event as { user?: string; text?: string };

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
-import { dmMessage, slashCommand } from '../helpers/slack.js';
+import { apiField, dmMessage, slashCommand } from '../helpers/slack.js';
 import type { Incident } from '../../src/core/types.js';
 import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startProxiedApp, waitFor } from './support.js';
 
@@ -15,7 +15,7 @@ describe('record updates finishing out of order', () => {
   it('the record ends showing the latest state', async () => {
     let holdNext = false;
     const { api, proxy, a } = await startProxiedApp('record-order', cleanup, (path, body) => {
-      if (!holdNext || !path.endsWith('chat.update') || new URLSearchParams(body).get('channel') !== CHANNEL) return false;
+      if (!holdNext || !path.endsWith('chat.update') || apiField(body, 'channel') !== CHANNEL) return false;
       holdNext = false;
       return true;
     });

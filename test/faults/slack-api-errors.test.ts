@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { dmOf } from '../e2e/slack-driver.js';
-import { slashCommand, type FakeSlackApi } from '../helpers/slack.js';
+import { apiField, slashCommand, type FakeSlackApi } from '../helpers/slack.js';
 import { cleanupAfterEach, clickReq, nextQuestion, ONCALL, pagesTo, posted, REPORTER, sleep, startProxiedApp, waitFor, type InProcessApp } from './support.js';
 
-const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL);
+const toManager = (path: string, body: string) => path.endsWith('chat.postMessage') && apiField(body, 'channel') === dmOf(ONCALL);
 
 const cleanup = cleanupAfterEach();
 
@@ -55,8 +55,8 @@ describe('the Slack API failing a page or a record post', () => {
 
   it('HTTP 500 on the first record post: the next try posts it (a failed post gives back its claim)', async () => {
     const { api, proxy, a } = await setUp('fault-slack-record');
-    const toChannel = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === 'CESCALATIONS' && !new URLSearchParams(body).get('thread_ts');
-    proxy.failNext(toChannel, { status: 500 }, 3); // the WebClient tries three times: the whole first attempt fails
+    const toChannel = (path: string, body: string) => path.endsWith('chat.postMessage') && apiField(body, 'channel') === 'CESCALATIONS' && !apiField(body, 'thread_ts');
+    proxy.failNext(toChannel, { status: 500 }, 3); // the client tries three times: the whole first attempt fails
     await emergency(api, a);
     // A claim kept after the failure would hold the record back for five minutes.
     await waitFor('the record after the failure', () => posted(api, 'CESCALATIONS').find((m) => !m.threadTs), 15_000);
@@ -67,7 +67,7 @@ describe('the Slack API failing a page or a record post', () => {
 
   it("counts a failed call in the reporter's turn in /metrics, not only in timer jobs", async () => {
     const { api, proxy, a } = await setUp('fault-slack-turn');
-    const toReporter = (path: string, body: string) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(REPORTER);
+    const toReporter = (path: string, body: string) => path.endsWith('chat.postMessage') && apiField(body, 'channel') === dmOf(REPORTER);
     proxy.failNext(toReporter, { status: 500 }, 3); // every try of the first message to the reporter
     expect(await metric(a, 'escalation_platform_errors_total{platform="slack",kind="http_error"}')).toBe(0);
     await a.send(slashCommand({ command: '/incident', text: 'Resident fell in the lounge', user: REPORTER }));

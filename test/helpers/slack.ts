@@ -281,7 +281,17 @@ export interface FakeSlackApi {
   close(): Promise<void>;
 }
 
-/** Decode a WebClient form body: nested values (blocks, view) arrive as JSON strings. */
+/** One field of a Web API request body, JSON (messages) or form (other methods): for proxies that pick calls by channel. */
+export function apiField(body: string, name: string): string | undefined {
+  const trimmed = body.trimStart();
+  if (trimmed.startsWith('{')) {
+    const v = (JSON.parse(trimmed) as Record<string, unknown>)[name];
+    return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return new URLSearchParams(body).get(name) ?? undefined;
+}
+
+/** Decode a Web API request body: JSON, or a form whose nested values (blocks, view) arrive as JSON strings. */
 function decodeParams(raw: string, contentType: string): Record<string, unknown> {
   if (contentType.startsWith('application/json')) return (JSON.parse(raw || '{}') as Record<string, unknown>) ?? {};
   const out: Record<string, unknown> = {};

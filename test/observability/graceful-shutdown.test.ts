@@ -9,7 +9,7 @@ import { dmOf } from '../e2e/slack-driver.js';
 import { startHoldProxy, type HoldProxy } from '../faults/hold-proxy.js';
 import { cleanupApp, nextQuestion, ONCALL, REPORTER, slackEnv, spawnApp, waitFor, type ChildApp } from '../faults/support.js';
 import { requireRedis, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
-import { blockActions, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
+import { apiField, blockActions, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 
 const prefix = uniquePrefix('obs-shutdown');
 let api: FakeSlackApi;
@@ -19,7 +19,7 @@ let child: ChildApp | undefined;
 beforeAll(async () => {
   await requireRedis();
   api = await startFakeSlackApi();
-  proxy = await startHoldProxy(api.url, (path, body) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL));
+  proxy = await startHoldProxy(api.url, (path, body) => path.endsWith('chat.postMessage') && apiField(body, 'channel') === dmOf(ONCALL));
 });
 
 afterAll(async () => {

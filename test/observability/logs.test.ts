@@ -9,7 +9,7 @@ import { dmOf } from '../e2e/slack-driver.js';
 import { startHoldProxy, type HoldProxy } from '../faults/hold-proxy.js';
 import { cleanupApp, clickReq, nextQuestion, ONCALL, pagesTo, REPORTER, startSlackApp, waitFor, type InProcessApp } from '../faults/support.js';
 import { requireRedis, uniquePrefix } from '../helpers/redis.js';
-import { dmMessage, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
+import { apiField, dmMessage, postSlack, slashCommand, startFakeSlackApi, type FakeSlackApi } from '../helpers/slack.js';
 
 const NARRATIVE = 'Quillon Brackenridge slipped by the conservatory doors and says his hip hurts badly';
 const SECRET_WORDS = ['Quillon', 'Brackenridge', 'conservatory', 'hip hurts'];
@@ -49,7 +49,7 @@ describe('logs', () => {
   it('carry a request id and an incident ref, and never the narrative or names', async () => {
     // A page that fails in the reporter's turn and in its queued copy (each use up the Web API
     // client's own retries on three 500s): a job log line, then the retry sends it.
-    proxy.failNext((path, body) => path.endsWith('chat.postMessage') && new URLSearchParams(body).get('channel') === dmOf(ONCALL), { status: 500 }, 6);
+    proxy.failNext((path, body) => path.endsWith('chat.postMessage') && apiField(body, 'channel') === dmOf(ONCALL), { status: 500 }, 6);
     await a.send(slashCommand({ command: '/incident', text: NARRATIVE, user: REPORTER }));
     const life = await nextQuestion(a ? api : api, REPORTER, 0, 'the life question');
     await a.send(clickReq(REPORTER, life, 'yes')); // an emergency: the page is queued at once

@@ -3,7 +3,6 @@
 // escalations channel goes through the `records` client (see web-clients.ts for why, and for the
 // rate-limit policy).
 
-import type { webApi } from '@slack/bolt';
 import type { MessageRef, OutMessage, UserRef } from '../../core/types.js';
 import type { Channel } from '../port.js';
 import { renderMessage, renderNotice, type SlackMessage } from './render.js';
@@ -13,7 +12,9 @@ import {
   DEFAULT_RATE_LIMIT_POLICY,
   type ApiErrorHook,
   type RateLimitPolicy,
+  type SlackApi,
   type SlackClients,
+  type SlackResult,
 } from './web-clients.js';
 
 export interface SlackChannelOptions {
@@ -43,7 +44,7 @@ export class SlackChannel implements Channel {
   }
 
   /** A Web API call with the rate-limit policy, reporting failures to the metric. */
-  private call<T extends webApi.WebAPICallResult>(fn: () => Promise<T>): Promise<T> {
+  private call<T extends SlackResult>(fn: () => Promise<T>): Promise<T> {
     return callSlack(fn, this.policy, this.onApiError);
   }
 
@@ -58,7 +59,7 @@ export class SlackChannel implements Channel {
   async update(ref: MessageRef, msg: OutMessage): Promise<void> {
     const { text, blocks } = renderMessage(msg);
     const client = this.clientFor(ref.conversation);
-    await this.call(() => client.chat.update({ channel: ref.conversation, ts: ref.id, text, blocks }));
+    await this.call(() => client.call('chat.update', { channel: ref.conversation, ts: ref.id, text, blocks }));
   }
 
   async reply(parent: MessageRef, msg: OutMessage): Promise<MessageRef> {
@@ -75,7 +76,7 @@ export class SlackChannel implements Channel {
     if (where) {
       try {
         await this.call(() =>
-          this.clients.direct.chat.postEphemeral({
+          this.clients.direct.call('chat.postEphemeral', {
             channel: where.conversation,
             user: user.id,
             text: rendered.text,
@@ -92,7 +93,7 @@ export class SlackChannel implements Channel {
 
   /** Open a modal (views.open) for a trigger from a button click. */
   async openModal(triggerId: string, view: Record<string, unknown>): Promise<void> {
-    await this.call(() => this.clients.direct.views.open({ trigger_id: triggerId, view: view as never }));
+    await this.call(() => this.clients.direct.call('views.open', { trigger_id: triggerId, view }));
   }
 
   /** Post a plain notice in a thread (used for the app-mention hand-over reply). */
@@ -128,7 +129,7 @@ export class SlackChannel implements Channel {
   private async openDm(userId: string): Promise<string> {
     const cached = this.dmChannels.get(userId);
     if (cached) return cached;
-    const res = await this.call(() => this.clients.direct.conversations.open({ users: userId }));
+    const res = await this.call(() => this.clients.direct.call<SlackResult & { channel?: { id?: string } }>('conversations.open', { users: userId }));
     const id = res.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel id');
     this.dmChannels.set(userId, id);
@@ -136,13 +137,13 @@ export class SlackChannel implements Channel {
   }
 
   private async post(
-    client: SlackClients['direct'],
+    client: SlackApi,
     channel: string,
     message: SlackMessage,
     threadTs?: string,
   ): Promise<MessageRef> {
     const res = await this.call(() =>
-      client.chat.postMessage({
+      client.call<SlackResult & { ts?: string; channel?: string }>('chat.postMessage', {
         channel,
         text: message.text,
         blocks: message.blocks,

@@ -1,18 +1,19 @@
-// The HTTP transport under the Slack WebClient: a small `fetch` on node:http(s) with keep-alive
-// connections. The WebClient only POSTs form or JSON text and reads the status, a few headers and
-// the body, so this needs none of the web-streams machinery of Node's built-in fetch, which cost
-// about as much CPU per call as everything else in a turn (see the Performance section of the
-// README). Anything else (a file upload's FormData) goes to the built-in fetch.
+// The HTTP transport under the Slack Web API clients (web-clients.ts): a small `fetch` on
+// node:http(s) with keep-alive connections. The clients only POST JSON or form text and read the
+// status, a few headers and the body, so this needs none of the web-streams machinery of Node's
+// built-in fetch, which cost about as much CPU per call as everything else in a turn (see the
+// Performance section of the README). Anything else (a file upload's FormData) goes to the
+// built-in fetch.
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
-/** Give up on a call after this long with no answer (the WebClient then retries it). */
+/** Give up on a call after this long with no answer (the client then retries it). */
 export const SLACK_CALL_TIMEOUT_MS = 10_000;
 /** Largest response body read (Slack's answers are a few kB; this only bounds a broken peer). */
 const MAX_BODY_BYTES = 16 * 2 ** 20;
 
-/** The part of a fetch Response the WebClient reads. */
+/** The part of a fetch Response the Slack clients read. */
 class LeanResponse {
   readonly ok: boolean;
   readonly statusText: string;
@@ -52,7 +53,7 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
 }
 
 /**
- * A `fetch` for one WebClient, with its own pool of up to 64 connections (so a page never waits for
+ * A `fetch` for one Slack client, with its own pool of up to 64 connections (so a page never waits for
  * a socket behind record updates): text bodies over keep-alive node:http(s), anything else to the
  * built-in fetch.
  */

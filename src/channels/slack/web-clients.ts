@@ -1,15 +1,22 @@
 // The two Slack Web API clients and the rate-limit policy they share.
 //
-// Pages and direct messages use one WebClient, channel record updates another, so each has its
-// own request queue and a burst of record updates can never hold up a page.
+// Pages and direct messages use one client, channel record updates another, so each has its own
+// connections and a burst of record updates can never hold up a page.
 //
-// Rate limits (HTTP 429): the clients are built with `rejectRateLimitedCalls: true`, and `callSlack`
-// honours `Retry-After` itself: it waits the time Slack asks for and tries again (up to
-// `maxRateLimitRetries` times) when that wait is at most `maxRateLimitWaitMs`; otherwise it throws
-// RateLimitedError(retryAfterMs) so the caller's durable job can retry later. Other failures
-// (5xx, network) are retried a few times by the WebClient with a short back-off, then thrown.
+// A client is a small caller of Slack's documented HTTP API rather than the SDK's WebClient: it
+// sends the few methods we use as JSON (as Slack recommends for chat.postMessage and the like,
+// with the token in the Authorization header) and reads the answer. The WebClient form-encodes
+// every call and walks and copies every argument for its debug log even when nothing is logged:
+// for a question or a record with its blocks, that was most of the CPU of a call (README,
+// Performance). Errors carry the WebClient's codes (slack_webapi_platform_error and so on), so
+// both read alike to callers, metrics and tests.
+//
+// Rate limits (HTTP 429) are not retried by the client: `callSlack` honours `Retry-After` itself:
+// it waits the time Slack asks for and tries again (up to `maxRateLimitRetries` times) when that
+// wait is at most `maxRateLimitWaitMs`; otherwise it throws RateLimitedError(retryAfterMs) so the
+// caller's durable job can retry later. Other failures (5xx, network) are retried twice by the
+// client with a short back-off (0.2 s, then 0.4 s), then thrown.
 
-import { webApi } from '@slack/bolt';
 import { RateLimitedError } from '../port.js';
 import { createSlackFetch } from './http-transport.js';
 
@@ -39,31 +46,123 @@ export const DEFAULT_RATE_LIMIT_POLICY: RateLimitPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-type WebClient = webApi.WebClient;
-type WebAPICallResult = webApi.WebAPICallResult;
+/** What a Web API method answers: `ok`, and the fields of that method (ts, channel, …). */
+export interface SlackResult {
+  ok: boolean;
+  error?: string;
+  [field: string]: unknown;
+}
+
+type SlackErrorCode = 'slack_webapi_platform_error' | 'slack_webapi_rate_limited_error' | 'slack_webapi_http_error' | 'slack_webapi_request_error';
+
+/** A failed Web API call, with the WebClient's error codes and fields (data, retryAfter, statusCode). */
+export class SlackApiError extends Error {
+  /** The answer of a platform error (ok:false), e.g. `{ ok: false, error: 'channel_not_found' }`. */
+  readonly data?: SlackResult;
+  /** Seconds Slack asked us to wait (rate limited). */
+  readonly retryAfter?: number;
+  readonly statusCode?: number;
+
+  constructor(
+    readonly code: SlackErrorCode,
+    message: string,
+    extra: { data?: SlackResult; retryAfter?: number; statusCode?: number; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'SlackApiError';
+    if (extra.data) this.data = extra.data;
+    if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter;
+    if (extra.statusCode !== undefined) this.statusCode = extra.statusCode;
+  }
+}
+
+/** Methods sent as JSON (Slack accepts JSON for these; see "Using the Web API", POST bodies); any other goes form-encoded. */
+const JSON_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'views.open', 'views.update']);
+/** Retries of a call that failed with a 5xx or a network error, and the wait before each. */
+const RETRY_WAITS_MS = [200, 400];
+
+/** One Slack Web API client: a token, a base URL and its own pool of connections. */
+export class SlackApi {
+  private readonly fetch = createSlackFetch();
+
+  constructor(
+    private readonly token: string,
+    private readonly apiUrl: string,
+    /** Sent in CLIENT_HEADER: which client a call came through. */
+    private readonly label: string,
+    private readonly retryWaitsMs: number[] = RETRY_WAITS_MS,
+  ) {}
+
+  /** Call `method` with `args`; resolves with the answer when it says ok, else throws a SlackApiError. */
+  async call<T extends SlackResult = SlackResult>(method: string, args: Record<string, unknown>): Promise<T> {
+    const asJson = JSON_METHODS.has(method);
+    const body = asJson ? JSON.stringify(args) : formBody(args);
+    const headers = {
+      authorization: `Bearer ${this.token}`,
+      'content-type': asJson ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
+      [CLIENT_HEADER]: this.label,
+    };
+    for (let attempt = 0; ; attempt += 1) {
+      const retry = attempt < this.retryWaitsMs.length;
+      let res: Response;
+      try {
+        res = await this.fetch(`${this.apiUrl}${method}`, { method: 'POST', headers, body });
+      } catch (err) {
+        if (retry) {
+          await sleep(this.retryWaitsMs[attempt]!);
+          continue;
+        }
+        throw new SlackApiError('slack_webapi_request_error', `A request error occurred: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+      if (res.status === 429) {
+        const retryAfter = Number(res.headers.get('retry-after'));
+        const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1;
+        throw new SlackApiError('slack_webapi_rate_limited_error', `A rate limit was reached: retry in ${seconds} s`, { retryAfter: seconds });
+      }
+      if (res.status !== 200) {
+        if (retry) {
+          await sleep(this.retryWaitsMs[attempt]!);
+          continue;
+        }
+        throw new SlackApiError('slack_webapi_http_error', `An HTTP protocol error occurred: statusCode = ${res.status}`, { statusCode: res.status });
+      }
+      let result: T;
+      try {
+        result = (await res.json()) as T;
+      } catch (err) {
+        throw new SlackApiError('slack_webapi_http_error', 'The Slack API answered with something other than JSON', { statusCode: res.status, cause: err });
+      }
+      if (typeof result !== 'object' || result === null || result.ok !== true) {
+        const data = (typeof result === 'object' && result !== null ? result : { ok: false }) as SlackResult;
+        throw new SlackApiError('slack_webapi_platform_error', `An API error occurred: ${data.error ?? 'unknown'}`, { data });
+      }
+      return result;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Form fields: strings, numbers and booleans as they are, anything else as JSON text. */
+function formBody(args: Record<string, unknown>): string {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(args)) {
+    if (v === undefined || v === null) continue;
+    form.set(k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+  }
+  return form.toString();
+}
 
 export interface SlackClients {
   /** DMs, pages, notices, modals: never queued behind record updates. */
-  direct: WebClient;
+  direct: SlackApi;
   /** The escalation record and its thread in the escalations channel. */
-  records: WebClient;
+  records: SlackApi;
 }
 
 export function createSlackClients(botToken: string, apiUrl?: string): SlackClients {
-  const options = {
-    slackApiUrl: normaliseApiUrl(apiUrl),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-    // A lean keep-alive transport (http-transport.ts); it times calls out itself after 10 s.
-    timeout: 0,
-    // The WebClient's own logger would print request bodies at debug level: keep it quiet.
-    logLevel: webApi.LogLevel.ERROR,
-  };
-  // The header only labels which queue a request came from (visible in tests and proxies).
-  return {
-    direct: new webApi.WebClient(botToken, { ...options, fetch: createSlackFetch(), headers: { [CLIENT_HEADER]: 'direct' } }),
-    records: new webApi.WebClient(botToken, { ...options, fetch: createSlackFetch(), headers: { [CLIENT_HEADER]: 'records' } }),
-  };
+  const url = normaliseApiUrl(apiUrl);
+  return { direct: new SlackApi(botToken, url, 'direct'), records: new SlackApi(botToken, url, 'records') };
 }
 
 /** Told of every failed Web API call, with its kind (for the platform-errors metric). */
@@ -86,7 +185,7 @@ function isRateLimited(err: unknown): err is RateLimitedLike & Error {
 }
 
 /** Call a Web API method, honouring Retry-After as described at the top of this file. */
-export async function callSlack<T extends WebAPICallResult>(
+export async function callSlack<T extends SlackResult>(
   call: () => Promise<T>,
   policy: RateLimitPolicy = DEFAULT_RATE_LIMIT_POLICY,
   onError?: ApiErrorHook,

@@ -111,11 +111,11 @@ describe('the Slack API transport', () => {
     };
     const { url, seen } = await serve((s, res) => (s.headers[CLIENT_HEADER] === 'records' && held.length < 64 ? held.push(res) : answer(res)));
     const clients = createSlackClients('xoxb-test', url);
-    const records = Array.from({ length: 70 }, () => clients.records.chat.update({ channel: 'CESCALATIONS', ts: '1.1', text: 'record' }));
+    const records = Array.from({ length: 70 }, () => clients.records.call('chat.update', { channel: 'CESCALATIONS', ts: '1.1', text: 'record' }));
     await new Promise((r) => setTimeout(r, 200));
     expect(held).toHaveLength(64); // every record connection is in use; six more wait for one
     expect(seen).toHaveLength(64);
-    const page = await clients.direct.chat.postMessage({ channel: 'DONCALL01', text: 'PAGE' });
+    const page = await clients.direct.call('chat.postMessage', { channel: 'DONCALL01', text: 'PAGE' });
     expect(page.ok).toBe(true);
     for (const res of held) answer(res);
     expect((await Promise.all(records)).every((r) => r.ok)).toBe(true);
