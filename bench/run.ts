@@ -4,13 +4,13 @@
 // alternate with the floor (a bare Bolt app: one Redis GET and SET and one chat.postMessage per
 // event) at the same rate; then N intakes opened and held. Prints the figures and `p99 ratio to floor: X.XX`; cleans up its keys.
 //
-//   npm run bench -- [--rate 200] [--seconds 20] [--rounds 4] [--warmup 3] [--reporters 40] [--open 10000] [--write-results] [--profile]
+//   npm run bench -- [--rate 200] [--seconds 20] [--rounds 4] [--warmup 3] [--reporters 40] [--open 10000] [--write-results] [--profile] [--heap-snapshot]
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { Session as Inspector } from 'node:inspector/promises';
@@ -41,8 +41,11 @@ const openIntakes = Math.round(flag('open', 10_000));
 const maxOpen = Math.round(flag('reporters', 40));
 const rounds = Math.round(flag('rounds', 4));
 const writeResults = process.argv.includes('--write-results');
-// --profile: a CPU profile of the assistant's rounds only (not the floor's), for Chrome DevTools.
+// --profile: a CPU profile and an allocation profile (.heapprofile) of the assistant's last round
+// (not the floor's), for Chrome DevTools.
 const profileTo = process.argv.includes('--profile') ? 'bench/assistant.cpuprofile' : null;
+// --heap-snapshot: a heap snapshot after the rounds (for Chrome DevTools' Memory tab).
+const heapSnapshotTo = process.argv.includes('--heap-snapshot') ? 'bench/after-rounds.heapsnapshot' : null;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -175,6 +178,7 @@ async function main(): Promise<void> {
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const profiles: object[] = [];
+  const allocations: object[] = [];
   const inspector = profileTo ? new Inspector() : null;
   if (inspector) {
     inspector.connect();
@@ -187,10 +191,13 @@ async function main(): Promise<void> {
     const appLoopDone = watchLoop(appDelay);
     gcSide = 'app';
     await inspector?.post('Profiler.start');
+    // Allocations too, the collected ones included: what the GC has to clear up after each turn.
+    await inspector?.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     appRuns.push(await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds, maxOpen }));
     appLoopDone();
     gcSide = null;
     if (inspector) profiles.push((await inspector.post('Profiler.stop')).profile);
+    if (inspector) allocations.push((await inspector.post('HeapProfiler.stopSampling')).profile);
     appBusyMs += performance.eventLoopUtilization(e0).active;
     ourCommands += redisCommandsSent() - c0;
     serverCommands += (await serverCommandCount(admin)) - s0 - 2;
@@ -209,9 +216,14 @@ async function main(): Promise<void> {
   gcObserver.disconnect();
   if (inspector && profileTo) {
     writeFileSync(profileTo, JSON.stringify(profiles.at(-1)));
+    writeFileSync(profileTo.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(allocations.at(-1)));
     inspector.disconnect();
   }
   await floor.stop();
+  if (heapSnapshotTo) {
+    await settleGc();
+    writeHeapSnapshot(heapSnapshotTo);
+  }
   const loopLine = (rs: LoopDelay[], gc: number[]) =>
     `  event loop delay (worst round): p50 ${ms(Math.max(...rs.map((r) => r.p50)))}, p99 ${ms(Math.max(...rs.map((r) => r.p99)))}, max ${ms(Math.max(...rs.map((r) => r.max)))}; GC pauses: ${gc.length}, p99 ${ms(summarise(gc).p99)}, max ${ms(summarise(gc).max)}`;
   const sums = ['sent', 'errors', 'lost', 'seconds', 'intakesStarted', 'intakesCompleted', 'pagesBeforeConfirm', 'pagesMissing', 'skipped', 'apiCalls'] as const;
