@@ -1,41 +1,12 @@
 // The lean Slack API transport: what the WebClient sends arrives intact, what it reads comes back,
 // and a silent peer or an abort ends the call instead of hanging it.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import { createSlackFetch } from '../../../src/channels/slack/http-transport.js';
 import { CLIENT_HEADER, createSlackClients } from '../../../src/channels/slack/web-clients.js';
-
-let server: Server | null = null;
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r) ?? r(null));
-  server = null;
-});
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-async function serve(answer: (seen: Seen, res: ServerResponse) => void): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      seen.push(s);
-      answer(s, res);
-    });
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/`, seen };
-}
+import { serve } from './loopback-api.js';
 
 describe('the Slack API transport', () => {
   it('carries a WebClient call: method, path, headers and form body out; status, headers and JSON back', async () => {

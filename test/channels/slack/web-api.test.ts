@@ -1,38 +1,10 @@
 // The Slack Web API client: what it sends (JSON with a bearer token for messages, a form for the
 // rest), and each way a call can fail, with the WebClient's error codes that callers rely on.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { CLIENT_HEADER, SlackApi, SlackApiError, slackErrorKind } from '../../../src/channels/slack/web-clients.js';
-
-let server: Server | null = null;
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r) ?? r(null));
-  server = null;
-});
-
-interface Seen {
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-async function serve(answer: (seen: Seen, res: ServerResponse, n: number) => void): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const s = { url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      seen.push(s);
-      answer(s, res, seen.length);
-    });
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api/`, seen };
-}
+import { closeLoopbackApi, serve } from './loopback-api.js';
 
 const ok = (res: ServerResponse, body: Record<string, unknown>) => {
   res.writeHead(200, { 'content-type': 'application/json' });
@@ -108,9 +80,7 @@ describe('the Slack Web API client', () => {
 
   it('a peer that cannot be reached is a request error after the retries', async () => {
     const { url } = await serve((_s, res) => ok(res, { ok: true }));
-    server!.closeAllConnections();
-    await new Promise((r) => server!.close(r));
-    server = null;
+    await closeLoopbackApi();
     const err = await failure(new SlackApi('xoxb-test', url, 'direct', [5, 5]).call('chat.postMessage', { channel: 'D1', text: 'x' }));
     expect(err).toMatchObject({ code: 'slack_webapi_request_error' });
     expect(slackErrorKind(err)).toBe('request_error');
