@@ -77,7 +77,7 @@ export class SlackApiError extends Error {
 }
 
 /** Methods sent as JSON (Slack accepts JSON for these; see "Using the Web API", POST bodies); any other goes form-encoded. */
-const JSON_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'views.open', 'views.update']);
+const JSON_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'views.open']);
 /** Retries of a call that failed with a 5xx or a network error, and the wait before each. */
 const RETRY_WAITS_MS = [200, 400];
 
