@@ -18,7 +18,7 @@
 // client with a short back-off (0.2 s, then 0.4 s), then thrown.
 
 import { RateLimitedError } from '../port.js';
-import { createSlackFetch } from './http-transport.js';
+import { createSlackPost, type SlackReply } from './http-transport.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
@@ -83,7 +83,7 @@ const RETRY_WAITS_MS = [200, 400];
 
 /** One Slack Web API client: a token, a base URL and its own pool of connections. */
 export class SlackApi {
-  private readonly fetch = createSlackFetch();
+  private readonly post = createSlackPost();
 
   constructor(
     private readonly token: string,
@@ -103,42 +103,42 @@ export class SlackApi {
       [CLIENT_HEADER]: this.label,
     };
     for (let attempt = 0; ; attempt += 1) {
-      const retry = attempt < this.retryWaitsMs.length;
-      let res: Response;
+      let reply: SlackReply | undefined;
+      let cause: unknown;
       try {
-        res = await this.fetch(`${this.apiUrl}${method}`, { method: 'POST', headers, body });
+        reply = await this.post(`${this.apiUrl}${method}`, headers, body);
       } catch (err) {
-        if (retry) {
-          await sleep(this.retryWaitsMs[attempt]!);
-          continue;
-        }
-        throw new SlackApiError('slack_webapi_request_error', `A request error occurred: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        cause = err;
       }
-      if (res.status === 429) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1;
+      if (reply?.status === 200) return answerOf<T>(reply.body);
+      if (reply?.status === 429) {
+        const retryAfter = Number(reply.retryAfter);
+        const seconds = reply.retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1;
         throw new SlackApiError('slack_webapi_rate_limited_error', `A rate limit was reached: retry in ${seconds} s`, { retryAfter: seconds });
       }
-      if (res.status !== 200) {
-        if (retry) {
-          await sleep(this.retryWaitsMs[attempt]!);
-          continue;
-        }
-        throw new SlackApiError('slack_webapi_http_error', `An HTTP protocol error occurred: statusCode = ${res.status}`, { statusCode: res.status });
+      // A 5xx or a network error: try again after a short wait, a few times.
+      if (attempt < this.retryWaitsMs.length) {
+        await sleep(this.retryWaitsMs[attempt]!);
+        continue;
       }
-      let result: T;
-      try {
-        result = (await res.json()) as T;
-      } catch (err) {
-        throw new SlackApiError('slack_webapi_http_error', 'The Slack API answered with something other than JSON', { statusCode: res.status, cause: err });
-      }
-      if (typeof result !== 'object' || result === null || result.ok !== true) {
-        const data = (typeof result === 'object' && result !== null ? result : { ok: false }) as SlackResult;
-        throw new SlackApiError('slack_webapi_platform_error', `An API error occurred: ${data.error ?? 'unknown'}`, { data });
-      }
-      return result;
+      throw reply
+        ? new SlackApiError('slack_webapi_http_error', `An HTTP protocol error occurred: statusCode = ${reply.status}`, { statusCode: reply.status })
+        : new SlackApiError('slack_webapi_request_error', `A request error occurred: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     }
   }
+}
+
+/** A 200 answer: the result when it says ok, else a platform error carrying it (not retried). */
+function answerOf<T extends SlackResult>(body: string): T {
+  let result: unknown;
+  try {
+    result = JSON.parse(body);
+  } catch (err) {
+    throw new SlackApiError('slack_webapi_http_error', 'The Slack API answered with something other than JSON', { statusCode: 200, cause: err });
+  }
+  const data = (typeof result === 'object' && result !== null ? result : { ok: false }) as SlackResult;
+  if (data.ok !== true) throw new SlackApiError('slack_webapi_platform_error', `An API error occurred: ${data.error ?? 'unknown'}`, { data });
+  return data as T;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
