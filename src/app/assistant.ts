@@ -65,8 +65,7 @@ export class Assistant implements AssistantPort {
     const started = Date.now();
     try {
       // An intake turn reads the session in the same round trip as the duplicate check.
-      const session = event.type === 'start' || event.type === 'message' || event.type === 'choice' ? this.loadSession(event.user) : null;
-      session?.catch(() => undefined); // a failure is reported when the turn awaits it
+      const session = event.type === 'start' || event.type === 'message' || event.type === 'choice' ? inFlight(this.loadSession(event.user)) : null;
       if (event.dedupeId && !(await this.store.dedupe(event.dedupeId, DEDUPE_TTL_S))) return false;
       switch (event.type) {
         case 'start':
@@ -152,16 +151,14 @@ export class Assistant implements AssistantPort {
     const ictx = this.intakeContext();
     const session = newSession(ictx, user, narrative);
     // Safety first, and at once: the 999 line goes out while the new report is saved.
-    const intro = this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.'));
-    intro.catch(() => undefined); // a failure is reported where it is awaited
+    const intro = inFlight(this.send(user, sayMessage('I will help you report this. If someone is in danger, call 999 first. Type "back" to change an answer.')));
     const version = await this.store.put(SESSION_NS, session.key, session, existing ? existing.version : null, this.sessionTtl());
     if (version === null) {
       await intro;
       return this.resume(user, narrative); // someone else started one a moment ago
     }
     // The idle reminder is queued while the first question goes out (after the 999 line).
-    const idle = this.scheduleIdle(session);
-    idle.catch(() => undefined); // a failure is reported where it is awaited
+    const idle = inFlight(this.scheduleIdleJob(session, 'remind', this.org.intake.idleReminderMinutes * 60_000));
     await intro;
     await this.ask(session, version);
     await idle;
@@ -207,16 +204,13 @@ export class Assistant implements AssistantPort {
       const complete = out.some((o) => o.type === 'complete');
       // A report confirmed just before a crash is finished by a check 20 s later, even if the
       // reporter never writes again (queued while the report is saved and the incident written).
-      const check = complete ? this.scheduleConfirmCheck(session) : null;
-      check?.catch(() => undefined); // a failure is reported where it is awaited
+      const check = complete ? inFlight(this.scheduleIdleJob(session, 'check', CONFIRM_CHECK_AFTER_MS)) : null;
       const early: EarlyReads = {};
       if (emergency || complete) {
         // The paging policy is read while the reference is allocated: one round trip, not two.
-        const serviceId = session.fields.serviceId ?? this.org.services[0]!.id;
-        early.policy = this.incidents.policyFor(serviceId);
-        early.policy.catch(() => undefined); // a failure is reported where it is awaited
-        const ref = session.ref ? null : this.incidents.allocateRef(serviceId);
-        ref?.catch(() => undefined); // a failure is reported where it is awaited
+        const serviceId = this.incidents.serviceOf(session);
+        early.policy = inFlight(this.incidents.policyFor(serviceId));
+        const ref = session.ref ? null : inFlight(this.incidents.allocateRef(serviceId));
         // The rule engine works while Redis answers.
         early.decision = this.incidents.decide(session);
         if (ref) {
@@ -350,14 +344,10 @@ export class Assistant implements AssistantPort {
     }
   }
 
-  private async scheduleConfirmCheck(session: Session): Promise<void> {
-    const at = new Date(this.ctx.now().getTime() + CONFIRM_CHECK_AFTER_MS);
-    await this.scheduler.schedule({ id: `intake-idle:${session.key}:${session.startedAt}:check`, kind: 'intake-idle', at, data: { key: session.key, stage: 'check' } });
-  }
-
-  private async scheduleIdle(session: Session): Promise<void> {
-    const at = new Date(this.ctx.now().getTime() + this.org.intake.idleReminderMinutes * 60_000);
-    await this.scheduler.schedule({ id: `intake-idle:${session.key}:${session.startedAt}:remind`, kind: 'intake-idle', at, data: { key: session.key, stage: 'remind' } });
+  /** The idle reminder (with a new intake) or the crash check (with a confirm), once per intake and stage. */
+  private async scheduleIdleJob(session: Session, stage: 'remind' | 'check', afterMs: number): Promise<void> {
+    const at = new Date(this.ctx.now().getTime() + afterMs);
+    await this.scheduler.schedule({ id: `intake-idle:${session.key}:${session.startedAt}:${stage}`, kind: 'intake-idle', at, data: { key: session.key, stage } });
   }
 
   async send(user: UserRef, msg: OutMessage): Promise<MessageRef | undefined> {
@@ -538,6 +528,15 @@ function confirmation(cmd: ManagerCommand): string {
     case 'commissioner':
       return '';
   }
+}
+
+/**
+ * A promise started now and awaited later, so its work overlaps other round trips: its failure
+ * is reported where it is awaited, never as an unhandled rejection meanwhile.
+ */
+function inFlight<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 export type { Incident };

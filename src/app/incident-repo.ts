@@ -177,7 +177,8 @@ export class IncidentRepo {
     return this.ctx.decide(this.answersOf(session));
   }
 
-  private serviceOf(session: Session): string {
+  /** The service a report is about (the organisation's first until the reporter says). */
+  serviceOf(session: Session): string {
     return session.fields.serviceId ?? this.ctx.org.services[0]!.id;
   }
 

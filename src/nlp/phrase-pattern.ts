@@ -96,6 +96,7 @@ function anchorOf(elements: Element[]): Anchor[] | undefined {
  * words rather than testing every pattern.
  */
 export class AnchorIndex {
+  /** Kept apart from `p.anchor`: a pattern left out of the index is always tried, never silently skipped. */
   private readonly anchored = new Set<Pattern>();
   private readonly byWord = new Map<string, Pattern[]>();
   private readonly byPrefix = new Map<string, Pattern[]>();

@@ -283,12 +283,8 @@ export interface FakeSlackApi {
 
 /** One field of a Web API request body, JSON (messages) or form (other methods): for proxies that pick calls by channel. */
 export function apiField(body: string, name: string): string | undefined {
-  const trimmed = body.trimStart();
-  if (trimmed.startsWith('{')) {
-    const v = (JSON.parse(trimmed) as Record<string, unknown>)[name];
-    return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
-  }
-  return new URLSearchParams(body).get(name) ?? undefined;
+  const v = decodeParams(body, body.trimStart().startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded')[name];
+  return v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** Decode a Web API request body: JSON, or a form whose nested values (blocks, view) arrive as JSON strings. */
