@@ -177,8 +177,9 @@ async function main(): Promise<void> {
     if (gcSide) for (const e of list.getEntries()) gcPauses[gcSide].push(e.duration);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
-  const profiles: object[] = [];
-  const allocations: object[] = [];
+  // The last round's profiles (each round's replaces the one before).
+  let cpuProfile: object | null = null;
+  let allocationProfile: object | null = null;
   const inspector = profileTo ? new Inspector() : null;
   if (inspector) {
     inspector.connect();
@@ -196,8 +197,10 @@ async function main(): Promise<void> {
     appRuns.push(await send({ cmd: 'app', eventsUrl, secret: SIGNING_SECRET, rate, seconds: seconds / rounds, maxOpen }));
     appLoopDone();
     gcSide = null;
-    if (inspector) profiles.push((await inspector.post('Profiler.stop')).profile);
-    if (inspector) allocations.push((await inspector.post('HeapProfiler.stopSampling')).profile);
+    if (inspector) {
+      cpuProfile = (await inspector.post('Profiler.stop')).profile;
+      allocationProfile = (await inspector.post('HeapProfiler.stopSampling')).profile;
+    }
     appBusyMs += performance.eventLoopUtilization(e0).active;
     ourCommands += redisCommandsSent() - c0;
     serverCommands += (await serverCommandCount(admin)) - s0 - 2;
@@ -215,8 +218,8 @@ async function main(): Promise<void> {
   }
   gcObserver.disconnect();
   if (inspector && profileTo) {
-    writeFileSync(profileTo, JSON.stringify(profiles.at(-1)));
-    writeFileSync(profileTo.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(allocations.at(-1)));
+    writeFileSync(profileTo, JSON.stringify(cpuProfile));
+    writeFileSync(profileTo.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(allocationProfile));
     inspector.disconnect();
   }
   await floor.stop();
