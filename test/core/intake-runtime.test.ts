@@ -6,6 +6,7 @@ import { loadFlow } from '../../src/conversations/flow-schema.js';
 import { loadRules } from '../../src/conversations/rules-schema.js';
 import { applyInput, newSession, MAX_MESSAGE_CHARS, type IntakeContext } from '../../src/core/intake/runtime.js';
 import type { Session } from '../../src/core/intake/session.js';
+import { loadLanguage } from '../../src/app/language.js';
 
 const rules = loadRules().value;
 const ctx: IntakeContext = {
@@ -109,5 +110,81 @@ describe('challenges from the narrative', () => {
     const r = applyInput(flagCtx, s, { kind: 'text', text: 'none' });
     expect(r.session.pendingChallenge).toMatchObject({ key: 'injury', given: 'none', evidence: 'bruising' });
     expect(r.out.some((o) => o.type === 'say' && o.text.startsWith('You wrote "bruising"'))).toBe(true);
+  });
+});
+
+describe('red flags in typed answers (the real language helpers)', () => {
+  const calls: string[] = [];
+  const language = loadLanguage('Europe/London');
+  const wordsCtx: IntakeContext = {
+    ...ctx,
+    ...language,
+    findFlags: (text) => {
+      calls.push(text);
+      return language.findFlags!(text);
+    },
+  };
+  const step = (s: Session, text: string) => applyInput(wordsCtx, s, { kind: 'text', text });
+  const upTo = (...texts: string[]) => texts.reduce((s, text) => step(s, text).session, newSession(wordsCtx, user));
+  const said = (out: ReturnType<typeof applyInput>['out']) => out.flatMap((o) => (o.type === 'say' ? [o.text] : []));
+
+  it('takes "she is not breathing" as Yes to the first safety question, and says so', () => {
+    const { session, out } = step(newSession(wordsCtx, user), 'she is not breathing');
+    expect(session.answers['immediate_life_risk']).toBe('yes');
+    expect(said(out)[0]).toBe('You wrote "not breathing". I have taken that as "Yes".');
+    expect(out.some((o) => o.type === 'emergency')).toBe(true);
+    expect(said(out)[1]).toMatch(/^Call 999 now/);
+  });
+
+  it('asks again when "no" comes with words of a life at risk, then pages on yes', () => {
+    const first = step(newSession(wordsCtx, user), 'no, but he took an overdose');
+    expect(first.session.pendingChallenge).toMatchObject({ key: 'immediate_life_risk', given: 'no', evidence: 'took an overdose' });
+    expect(first.out.some((o) => o.type === 'emergency')).toBe(false);
+    const again = step(first.session, 'yes');
+    expect(again.session.answers['immediate_life_risk']).toBe('yes');
+    expect(again.out.some((o) => o.type === 'emergency')).toBe(true);
+    expect(again.session.resolutions).toEqual([{ key: 'immediate_life_risk', evidence: 'took an overdose', first: 'no', final: 'yes' }]);
+  });
+
+  it('asks the first safety question once more, at once, when the account describes a life at risk', () => {
+    const s = upTo('no', 'no', '1', 'DM');
+    const { session, out } = step(s, 'she stopped breathing and went blue, staff started cpr');
+    expect(session.stepId).toBe('life');
+    expect(out.at(-1)).toEqual({ type: 'ask', stepId: 'life' });
+    expect(out.find((o) => o.type === 'say')).toMatchObject({ urgent: true, text: expect.stringMatching(/^You wrote "stopped breathing"\. Is anyone's life in danger right now\?/) });
+    // "No" stands on the second asking, and the report carries on where it was.
+    const after = step(session, 'no');
+    expect(after.session.answers['immediate_life_risk']).toBe('no');
+    expect(after.session.stepId).toBe('when');
+    expect(after.session.resolutions?.[0]).toMatchObject({ key: 'immediate_life_risk', first: 'no', final: 'no' });
+    // Asked once: more words of the same kind do not ask it a third time.
+    expect(step(after.session, 'she stopped breathing again').session.stepId).toBe('when');
+  });
+
+  it('keeps a description typed at the first question as the account, so it is not asked for again', () => {
+    const text = 'found mrs k on the floor at 6am unwitnessed, she is on clopidogrel, graze on her forehead';
+    const { session, out } = step(newSession(wordsCtx, user), text);
+    expect(session.stepId).toBe('life');
+    expect(session.fields.narrative).toBe(text);
+    expect(said(out)[0]).toMatch(/^Thank you, I have kept that as your account/);
+    expect(session.flags.map((f) => `${f.key}=${f.value}`)).toEqual(expect.arrayContaining(['head_injury=yes', 'anticoag_or_antiplatelet=yes']));
+    expect(upTo(text, 'no', 'no', '1', 'MK').stepId).toBe('when');
+  });
+
+  it('adds a later description to the account and brings a flagged safety question forward at once', () => {
+    const s = upTo('no', 'no', '1', 'DM', 'fell in the lounge', 'not sure');
+    expect(s.stepId).toBe('categories');
+    const { session, out } = step(s, 'she told me she has been saving up her tablets to take them all tonight');
+    expect(session.fields.narrative).toBe('fell in the lounge\nshe told me she has been saving up her tablets to take them all tonight');
+    expect(session.stepId).toBe('mh_crisis');
+    expect(session.resumeFrom).toBe('categories');
+    expect(said(out)[0]).toMatch(/^Thank you, I have added that to your account/);
+    expect(out.find((o) => o.type === 'say' && o.urgent)).toBeDefined();
+  });
+
+  it('does not read a number or an option label for red flags', () => {
+    calls.length = 0;
+    upTo('2', 'No', 'no', '1');
+    expect(calls).toEqual([]);
   });
 });

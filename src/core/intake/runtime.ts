@@ -212,8 +212,15 @@ export function applyInput(ctx: IntakeContext, session: Session, input: Input): 
     return { session: s, out };
   }
 
-  if (s.pendingChallenge) return answerChallenge(ctx, s, input);
+  const flagsBefore = s.flags.length;
+  noteTypedFlags(ctx, s, step, input);
+  const result = dispatch(ctx, s, step, input);
+  // New words may put an earlier safety answer in doubt: check it once more, before anything else.
+  return result.session.flags.length > flagsBefore ? recheckSafety(ctx, result) : result;
+}
 
+function dispatch(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+  if (s.pendingChallenge) return answerChallenge(ctx, s, input);
   switch (step.kind) {
     case 'text':
       return answerText(ctx, s, step, input);
@@ -224,6 +231,50 @@ export function applyInput(ctx: IntakeContext, session: Session, input: Input): 
     default:
       return answerChoice(ctx, s, step, input);
   }
+}
+
+/** Add red flags, keeping one of each key and value. */
+function addFlags(s: Session, found: SessionFlag[]): void {
+  for (const f of found) if (!s.flags.some((g) => g.key === f.key && g.value === f.value)) s.flags.push(f);
+}
+
+/**
+ * Words typed where a choice or a time was asked ("no, but he has taken an overdose") are read for red flags
+ * like the narrative, so an answer that contradicts them is asked once more. A number or an
+ * option's own label carries none.
+ */
+function noteTypedFlags(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): void {
+  if (input.kind !== 'text' || !ctx.findFlags || !['choice', 'multi', 'time'].includes(step.kind)) return;
+  const text = input.text.trim().toLowerCase();
+  if (/^[\d\s,;.]*$/.test(text)) return;
+  if (choicesFor(ctx, step).some((c) => c.label.toLowerCase() === text || c.id.toLowerCase() === text)) return;
+  addFlags(s, ctx.findFlags(input.text));
+}
+
+/**
+ * An opening or later safety question answered "no" while the reporter's words now suggest
+ * otherwise ("he has stopped breathing" written after "No" to the first question) is asked again
+ * at once, before the current question. Once per question, like every challenge.
+ */
+function recheckSafety(ctx: IntakeContext, result: StepResult): StepResult {
+  const s = result.session;
+  if (s.status !== 'active' || s.pendingChallenge || s.pendingTime) return result;
+  for (const step of ctx.flow.steps) {
+    if (!step.safety || !step.key || !step.protective || s.challenged.includes(step.key)) continue;
+    const given = s.answers[step.key];
+    if (typeof given !== 'string' || step.protective.includes(given)) continue;
+    const flag = s.flags.find((f) => f.key === step.key && step.protective!.includes(f.value));
+    if (!flag) continue;
+    s.challenged.push(step.key);
+    s.pendingChallenge = { stepId: step.id, key: step.key, given, evidence: flag.evidence };
+    s.resumeFrom ??= s.stepId;
+    s.stepId = step.id;
+    const out: Output[] = result.out.filter((o) => o.type !== 'ask');
+    out.push({ type: 'say', text: `You wrote "${flag.evidence}". ${challengeQuestion(step, flag.value)}`, urgent: true });
+    out.push({ type: 'ask', stepId: step.id });
+    return { session: s, out };
+  }
+  return result;
 }
 
 function back(ctx: IntakeContext, s: Session): StepResult {
@@ -265,11 +316,66 @@ function notUnderstood(s: Session, out: Output[]): StepResult {
   return { session: s, out };
 }
 
+/** A description typed where a choice was asked: at least this many words. */
+const DESCRIPTION_WORDS = 5;
+
+/**
+ * A reply that picks no option. A description is kept as the reporter's account (or added to it),
+ * so nothing they wrote is lost; a red flag on a later safety question brings that question forward.
+ */
+function notAnOption(ctx: IntakeContext, s: Session, step: FlowStep, input: Input, out: Output[]): StepResult {
+  const text = input.kind === 'text' ? input.text.trim() : '';
+  if (text.split(/\s+/).length < DESCRIPTION_WORDS) return notUnderstood(s, out);
+  const narrativeStep = ctx.flow.steps.find((x) => x.field === 'narrative');
+  const max = narrativeStep?.max_length ?? MAX_MESSAGE_CHARS;
+  const account = s.fields.narrative;
+  if (account === undefined && narrativeStep && !s.history.includes(narrativeStep.id)) {
+    s.fields.narrative = text.slice(0, max);
+    out.push({ type: 'say', text: 'Thank you, I have kept that as your account of what happened. First, please answer this question: choose an option or type its number.' });
+  } else if (account !== undefined && account.length + text.length + 1 <= max) {
+    s.fields.narrative = `${account}\n${text}`;
+    out.push({ type: 'say', text: 'Thank you, I have added that to your account. Now please choose one of the options, or type its number.' });
+  } else return notUnderstood(s, out);
+  const idx = ctx.flow.steps.findIndex((x) => x.id === step.id);
+  const forward = forwardedSafetyStep(ctx, s, idx);
+  if (forward) {
+    s.resumeFrom ??= step.id;
+    s.stepId = forward.id;
+    out.push({ type: 'say', text: `You wrote "${s.flags.find((f) => f.key === forward.key)!.evidence}". I need to ask about that first.`, urgent: true });
+  }
+  out.push({ type: 'ask', stepId: s.stepId });
+  return { session: s, out };
+}
+
+/**
+ * The option a typed reply names in its own words ("she's not breathing" to "Is anyone's life in
+ * danger?"): a red flag on this question's key, on the serious side (a protective answer of a
+ * safety question, else anything but no or none), and only when the words point one way.
+ */
+function optionInWords(ctx: IntakeContext, step: FlowStep, input: Input): { id: string; evidence: string } | null {
+  if (input.kind !== 'text' || !ctx.findFlags || !step.key) return null;
+  const ids = new Set(choicesFor(ctx, step).map((c) => c.id));
+  const serious = (v: string) => (step.protective ? step.protective.includes(v) : v !== 'no' && v !== 'none');
+  const found = ctx.findFlags(input.text).filter((f) => f.key === step.key && ids.has(f.value) && serious(f.value));
+  if (!found.length) return null;
+  // A safety question takes its most protective answer named; any other question needs one answer.
+  if (step.protective) {
+    const value = step.protective.find((v) => found.some((f) => f.value === v))!;
+    return { id: value, evidence: found.find((f) => f.value === value)!.evidence };
+  }
+  return new Set(found.map((f) => f.value)).size === 1 ? { id: found[0]!.value, evidence: found[0]!.evidence } : null;
+}
+
 function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
   const out: Output[] = [];
   if (step.kind === 'multi') return answerMulti(ctx, s, step, input);
-  const id = resolveChoice(ctx, step, input);
-  if (!id) return notUnderstood(s, out);
+  let id = resolveChoice(ctx, step, input);
+  if (!id) {
+    const named = optionInWords(ctx, step, input);
+    if (!named) return notAnOption(ctx, s, step, input, out);
+    id = named.id;
+    out.push({ type: 'say', text: `You wrote "${named.evidence}". I have taken that as "${choicesFor(ctx, step).find((c) => c.id === id)!.label}".` });
+  }
   const label = choicesFor(ctx, step).find((c) => c.id === id)?.label ?? id;
 
   if (step.kind === 'service') {
@@ -349,7 +455,7 @@ function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
     for (const part of input.text.split(/[,;]|\s+and\s+|\s+(?=\d)/)) {
       if (!part.trim()) continue;
       const id = resolveChoice(ctx, step, { kind: 'text', text: part });
-      if (!id) return notUnderstood(s, out);
+      if (!id) return notAnOption(ctx, s, step, input, out);
       ids.push(id);
     }
     if (!ids.length) return notUnderstood(s, out);
@@ -417,7 +523,7 @@ function answerText(ctx: IntakeContext, s: Session, step: FlowStep, input: Input
     out.push({ type: 'say', text: `That looks like a full name. To keep it private I will record "${text}".` });
   }
   s.fields[step.field as 'subject' | 'narrative'] = text;
-  if (step.field === 'narrative') s.flags = ctx.findFlags?.(text) ?? [];
+  if (step.field === 'narrative') addFlags(s, ctx.findFlags?.(text) ?? []);
   out.push({ type: 'answered', stepId: step.id, answer: step.field === 'narrative' ? 'Noted.' : text });
   advance(ctx, s, step.id, out);
   return { session: s, out };
