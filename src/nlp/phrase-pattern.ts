@@ -2,13 +2,13 @@
 // wink tokens. Syntax (documented at the top of red-flags.yaml): words match the typed form or the
 // dictionary form; "a|b" alternatives; "(too soon|given twice)" alternatives of several words;
 // "word?" optional; "pinch*" prefix; "apixaban~" one typo allowed; "..." up to GAP_MAX words in
-// between; "<num>" a number; "$name" a macro.
+// between; "<num>" a number; "<child-age>" a whole number under 18; "$name" a macro.
 
 import type { Token } from './wink-tokens.js';
 
 export const GAP_MAX = 5;
 
-type Alt = { kind: 'word' | 'prefix' | 'fuzzy'; text: string } | { kind: 'number' };
+type Alt = { kind: 'word' | 'prefix' | 'fuzzy'; text: string } | { kind: 'number' } | { kind: 'childAge' };
 type Element = { kind: 'gap' } | { kind: 'alts'; alts: Alt[]; optional: boolean };
 
 export interface Pattern {
@@ -146,6 +146,7 @@ function startsSome(sorted: string[], prefix: string): boolean {
 
 function compileAlt(text: string): Alt {
   if (text === '<num>') return { kind: 'number' };
+  if (text === '<child-age>') return { kind: 'childAge' };
   if (text.length > 1 && text.endsWith('*')) return { kind: 'prefix', text: text.slice(0, -1) };
   if (text.length > 1 && text.endsWith('~')) return { kind: 'fuzzy', text: text.slice(0, -1) };
   return { kind: 'word', text };
@@ -155,6 +156,8 @@ function altMatches(alt: Alt, t: Token): boolean {
   switch (alt.kind) {
     case 'number':
       return t.type === 'number' || /^\d+([.,:]\d+)?$/.test(t.norm);
+    case 'childAge':
+      return /^\d{1,2}$/.test(t.norm) && Number(t.norm) < 18;
     case 'word':
       return t.norm === alt.text || t.lemma === alt.text || t.text === alt.text;
     case 'prefix':
