@@ -493,6 +493,46 @@ describe('"not sure" answers never take the less protective branch', () => {
   });
 });
 
+describe('found in a blind review of the rules (60 scenarios written from the table)', () => {
+  it('abuse months ago during care is still reported (E0, E1, E3); only earlier-life abuse goes to E14 alone', () => {
+    const during = { ...abuse, abuse_category: ['financial_material'], alleged_source: 'family_or_partner', crime: 'theft_fraud', crime_timing: 'non_recent', capacity: 'lacks', during_regulated_activity: 'yes' };
+    check(during, { safeguarding_adults: 'required', cqc_notification: 'required', police_101: 'required' }, 'E0');
+    const staff = { ...abuse, abuse_category: ['physical'], alleged_source: 'staff_or_volunteer', crime: 'assault', crime_timing: 'non_recent', during_regulated_activity: 'yes' };
+    check(staff, { cqc_notification: 'required', police_101: 'required' }, 'E3');
+    // Abuse from before the service, by someone with no access now: E14 stays in charge.
+    const before = { ...abuse, abuse_category: ['physical'], alleged_source: 'other_known_person', crime: 'assault', crime_timing: 'non_recent', during_regulated_activity: 'no', abuser_has_access_to_adults_at_risk: 'no' };
+    check(before, { police_101: 'recommended', safeguarding_adults: 'recommended' });
+  });
+  it('G6 a child abused with no child concern chosen: children\'s safeguarding (now when recent sexual), CQC for a child service user', () => {
+    const d = check(
+      { subject_age: 'child', abuse_suspected: 'yes', abuse_category: ['sexual'], crime: 'sexual_offence', crime_timing: 'now_or_within_hours', during_regulated_activity: 'yes' },
+      { childrens_safeguarding: 'required', cqc_notification: 'required', safeguarding_adults: 'not_needed' },
+      'G6',
+    );
+    expect(get(d, 'childrens_safeguarding')?.timing).toBe('now');
+    expect(get(run({ subject_age: 'child', abuse_suspected: 'yes', abuse_category: ['physical'], during_regulated_activity: 'no' }), 'childrens_safeguarding')?.timing).toBe('urgent_hours');
+  });
+  it('A3 a DNACPR answered no or not known calls the ambulance even without the found-unresponsive key', () => {
+    check({ ...adult, dnacpr_or_respect: 'no' }, { ambulance: 'required' }, 'A3');
+    check({ ...adult, dnacpr_or_respect: 'unknown' }, { ambulance: 'required' }, 'A3');
+    check({ ...adult }, { ambulance: 'not_needed' });
+  });
+  it('staff harming a child service user during care: CQC, and the manager now', () => {
+    const d = check(
+      { subject_age: 'child', abuse_suspected: 'yes', abuse_category: ['physical'], alleged_source: 'staff_or_volunteer', child_concern: 'worker_allegation_re_child', subject_works_with_children: 'yes', during_regulated_activity: 'yes', crime: 'assault' },
+      { cqc_notification: 'required', lado: 'required', oncall_manager: 'required' },
+    );
+    expect(get(d, 'oncall_manager')?.timing).toBe('now');
+  });
+  it('G1 a child alone or in danger now: the referral is now, not within hours', () => {
+    expect(get(run({ child_concern: 'child_at_risk', child_alone_or_in_danger: 'yes' }), 'childrens_safeguarding')?.timing).toBe('now');
+    expect(get(run({ child_concern: 'child_at_risk' }), 'childrens_safeguarding')?.timing).toBe('urgent_hours');
+  });
+  it('E3 consent unsafe to ask: the police report is required (section 4: share and record why)', () => {
+    check({ ...abuse, abuse_category: ['modern_slavery'], crime: 'exploitation', capacity: 'has', consent: 'unsafe_to_ask' }, { police_101: 'required' }, 'E3');
+  });
+});
+
 describe('merging, status and advice', () => {
   it('shows the reason of the most urgent output among equal levels', () => {
     const d = run({ ...abuse, abuse_category: ['physical'], alleged_source: 'staff_or_volunteer' });
