@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadFlow } from '../../src/conversations/flow-schema.js';
 import { loadRules } from '../../src/conversations/rules-schema.js';
-import { applyInput, newSession, MAX_MESSAGE_CHARS, type IntakeContext } from '../../src/core/intake/runtime.js';
+import { applyInput, newSession, thresholdAnswers, MAX_MESSAGE_CHARS, type IntakeContext } from '../../src/core/intake/runtime.js';
+import { decide, validateAnswers } from '../../src/core/rules/engine.js';
 import type { Session } from '../../src/core/intake/session.js';
 import { loadLanguage } from '../../src/app/language.js';
 
@@ -86,6 +87,50 @@ describe('intake runtime', () => {
     const { session: s, out } = applyInput(ctx, a, { kind: 'choice', stepId: 'life', choiceId: 'yes' });
     expect(s.answers['immediate_life_risk']).toBe('no');
     expect(out.some((o) => o.type === 'emergency')).toBe(false);
+  });
+});
+
+describe('the questions the rules need beyond section 1 (asked only where they apply)', () => {
+  const decision = (s: Session) => decide(validateAnswers(thresholdAnswers(s, new Set(rules.questions.map((q) => q.key))), rules), rules);
+  const fall = ['no', 'no', '1', 'DM', 'Fell in the lounge', 'not sure', 'fall_injury', 'adult', 'no', 'minor', 'yes'];
+
+  it('a head injury without blood thinners asks for warning signs; a yes interrupts and calls the ambulance', () => {
+    const asked = run(newSession(ctx, user), ...fall, 'no').s;
+    expect(asked.stepId).toBe('head_red_flags');
+    const { s, out } = run(asked, 'yes');
+    expect(out.some((o) => o.type === 'emergency' && o.key === 'head_injury_red_flags')).toBe(true);
+    expect((out.find((o) => o.type === 'say') as { text: string }).text).toMatch(/^Call 999 now for an ambulance/);
+    expect(decision(s).escalations.find((e) => e.code === 'ambulance')).toMatchObject({ level: 'required', timing: 'now' });
+    // On blood thinners the ambulance is needed anyway: the warning signs are not asked.
+    expect(run(newSession(ctx, user), ...fall, 'yes').s.stepId).not.toBe('head_red_flags');
+  });
+
+  it('a crime in the last few hours asks whether evidence or the offender could be lost; yes interrupts for 999', () => {
+    const upToCrime = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'Her purse was taken', 'not sure', 'crime', 'adult', 'none', 'no', 'theft_fraud', 'now_or_within_hours').s;
+    expect(upToCrime.stepId).toBe('evidence_at_risk');
+    const { s, out } = run(upToCrime, 'yes');
+    expect(out.some((o) => o.type === 'emergency' && o.key === 'evidence_at_risk')).toBe(true);
+    expect(decision(s).escalations.find((e) => e.code === 'emergency_999')).toMatchObject({ level: 'required', timing: 'now' });
+  });
+
+  it('a pressure ulcer asks its grade and about the care; grade 3 with care concerns raises safeguarding', () => {
+    let s = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'Sore on her heel', 'not sure', 'pressure_ulcer', 'adult', 'needs_assessment', 'no', 'no', 'pending').s;
+    expect(s.stepId).toBe('pressure_ulcer');
+    s = run(s, 'yes').s;
+    expect(s.stepId).toBe('care_concerns');
+    s = run(s, 'yes').s;
+    const d = decision(s);
+    expect(d.escalations.find((e) => e.code === 'cqc_notification')?.level).toBe('required');
+    expect(d.escalations.find((e) => e.code === 'safeguarding_adults')?.level).toBe('required');
+  });
+
+  it('a child at risk asks whether the child is alone or in danger now; yes interrupts', () => {
+    let s = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'A child was left alone', 'not sure', 'child', 'child').s;
+    while (s.stepId !== 'child_concern') s = run(s, 'no').s;
+    s = run(s, 'child_at_risk').s;
+    expect(s.stepId).toBe('child_in_danger');
+    const { out } = run(s, 'yes');
+    expect(out.some((o) => o.type === 'emergency' && o.key === 'child_alone_or_in_danger')).toBe(true);
   });
 });
 
