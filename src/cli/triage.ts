@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { loadRules } from '../conversations/rules-schema.js';
 import { decide, validateAnswers } from '../core/rules/engine.js';
 
+/** The most answer sets one file may hold (a bound on time and output, far above any real batch). */
+const MAX_ITEMS = 10_000;
+
 function fail(message: string): never {
   process.stderr.write(`triage: ${message.replace(/\s*\n\s*/g, '; ')}\n`);
   process.exit(1);
@@ -39,6 +42,7 @@ function main(argv: string[]): void {
       fail(`${where}${(e as Error).message}`);
     }
   };
+  if (Array.isArray(input) && input.length > MAX_ITEMS) fail(`${file} holds ${input.length.toLocaleString('en-GB')} answer sets; the most in one file is ${MAX_ITEMS.toLocaleString('en-GB')}`);
   const output = Array.isArray(input) ? input.map((a, i) => one(a, `item ${i}: `)) : one(input, '');
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 }

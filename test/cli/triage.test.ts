@@ -46,6 +46,8 @@ const inputs = {
   value: write('value.json', JSON.stringify([{}, { injury: 'broken' }])),
   bad: write('bad.json', '{ "injury": '),
   missing: join(dir, 'nope.json'),
+  huge: write('huge.json', JSON.stringify(Array.from({ length: 10_001 }, () => ({})))),
+  longKey: write('long-key.json', JSON.stringify({ ['x'.repeat(100_000)]: 'yes' })),
 };
 const runs = {} as Record<keyof typeof inputs, Run>;
 beforeAll(async () => {
@@ -103,6 +105,16 @@ describe('triage CLI', () => {
     expect(r.stdout).toBe('');
     expect(stderrLines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('refuses a file of over 10,000 answer sets with one line, and echoes bad input only briefly', () => {
+    expect(runs.huge.code).toBe(1);
+    expect(runs.huge.stdout).toBe('');
+    expect(runs.huge.stderr).toMatch(/holds 10,001 answer sets; the most in one file is 10,000/);
+    expect(runs.longKey.code).toBe(1);
+    expect(stderrLines(runs.longKey.stderr)).toHaveLength(1);
+    expect(runs.longKey.stderr).toMatch(/unknown key "x{60}… \(100000 characters\)"/);
+    expect(runs.longKey.stderr.length).toBeLessThan(300);
   });
 
   it('rejects a missing file with one stderr line', () => {

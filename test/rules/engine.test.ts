@@ -528,6 +528,11 @@ describe('found in a blind review of the rules (60 scenarios written from the ta
     expect(get(run({ child_concern: 'child_at_risk', child_alone_or_in_danger: 'yes' }), 'childrens_safeguarding')?.timing).toBe('now');
     expect(get(run({ child_concern: 'child_at_risk' }), 'childrens_safeguarding')?.timing).toBe('urgent_hours');
   });
+  it('a kind of abuse named with "abuse suspected" left out is taken as suspected; an explicit no stands', () => {
+    check({ ...adult, abuse_category: ['physical'], alleged_source: 'staff_or_volunteer' }, { cqc_notification: 'required', safeguarding_adults: 'required', oncall_manager: 'required' }, 'E2');
+    check({ ...adult, abuse_suspected: 'no', abuse_category: ['physical'] }, { cqc_notification: 'not_needed' });
+    check({ ...adult, abuse_category: ['none'] }, { cqc_notification: 'not_needed' });
+  });
   it('E3 consent unsafe to ask: the police report is required (section 4: share and record why)', () => {
     check({ ...abuse, abuse_category: ['modern_slavery'], crime: 'exploitation', capacity: 'has', consent: 'unsafe_to_ask' }, { police_101: 'required' }, 'E3');
   });

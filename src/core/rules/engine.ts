@@ -43,12 +43,12 @@ export function validateAnswers(answers: unknown, rules: RuleSet): Answers {
   for (const [key, raw] of Object.entries(answers as Record<string, unknown>)) {
     if (key === 'actions_taken') {
       const list = asList(raw, key);
-      for (const v of list) if (!CODES.has(v)) throw new AnswerError(`unknown value "${v}" for "actions_taken" (expected escalation codes: ${ESCALATION_CODES.join(', ')})`);
+      for (const v of list) if (!CODES.has(v)) throw new AnswerError(`unknown value "${clip(v)}" for "actions_taken" (expected escalation codes: ${ESCALATION_CODES.join(', ')})`);
       out[key] = [...new Set(list)];
       continue;
     }
     const q = byKey.get(key);
-    if (!q) throw new AnswerError(`unknown key "${key}"`);
+    if (!q) throw new AnswerError(`unknown key "${clip(key)}"`);
     if (q.multi) {
       const list = asList(raw, key);
       for (const v of list) checkValue(q, v);
@@ -62,6 +62,11 @@ export function validateAnswers(answers: unknown, rules: RuleSet): Answers {
   return withDefaults(out, rules);
 }
 
+/** Bad input is named in an error, but never echoed at length. */
+function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
 function asList(raw: unknown, key: string): string[] {
   const list = typeof raw === 'string' ? [raw] : raw;
   if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
@@ -71,16 +76,22 @@ function asList(raw: unknown, key: string): string[] {
 }
 
 function checkValue(q: QuestionDef, v: string): void {
-  if (!q.values.includes(v)) throw new AnswerError(`unknown value "${v}" for "${q.key}" (allowed: ${q.values.join(', ')})`);
+  if (!q.values.includes(v)) throw new AnswerError(`unknown value "${clip(v)}" for "${q.key}" (allowed: ${q.values.join(', ')})`);
 }
 
 function questionMap(rules: RuleSet): Map<string, QuestionDef> {
   return new Map(rules.questions.map((q) => [q.key, q]));
 }
 
-/** Fill every left-out key with its default (keys whose default is null stay unset). */
+/**
+ * Fill every left-out key with its default (keys whose default is null stay unset). One is implied
+ * instead: a kind of abuse named (Q15) with Q14 left out means abuse is suspected, since Q15 only
+ * follows a yes to Q14; taking "no" would drop every abuse rule on a caller's omission.
+ */
 function withDefaults(answers: Answers, rules: RuleSet): Answers {
   const out: Answers = { ...answers };
+  const kinds = out['abuse_category'];
+  if (out['abuse_suspected'] === undefined && Array.isArray(kinds) && kinds.some((k) => k !== 'none')) out['abuse_suspected'] = 'yes';
   for (const q of rules.questions) {
     if (out[q.key] === undefined && q.default !== null) out[q.key] = Array.isArray(q.default) ? [...q.default] : q.default;
   }
