@@ -206,6 +206,18 @@ describe('red flags in typed answers (the real language helpers)', () => {
     expect(step(after.session, 'she stopped breathing again').session.stepId).toBe('when');
   });
 
+  it('asks the first safety question again when the time answer describes a life at risk, then asks the time again', () => {
+    const s = upTo('no', 'no', '1', 'DM', 'found her on the floor');
+    expect(s.stepId).toBe('when');
+    const { session, out } = step(s, '10 minutes ago, now she has stopped breathing');
+    expect(session.stepId).toBe('life');
+    expect(session.pendingTime).toBeUndefined();
+    expect(out.find((o) => o.type === 'say' && o.urgent)).toBeDefined();
+    const after = step(session, 'yes');
+    expect(after.out.some((o) => o.type === 'emergency')).toBe(true);
+    expect(after.session.stepId).toBe('when');
+  });
+
   it('keeps a description typed at the first question as the account, so it is not asked for again', () => {
     const text = 'found mrs k on the floor at 6am unwitnessed, she is on clopidogrel, graze on her forehead';
     const { session, out } = step(newSession(wordsCtx, user), text);

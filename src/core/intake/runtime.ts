@@ -258,7 +258,7 @@ function noteTypedFlags(ctx: IntakeContext, s: Session, step: FlowStep, input: I
  */
 function recheckSafety(ctx: IntakeContext, result: StepResult): StepResult {
   const s = result.session;
-  if (s.status !== 'active' || s.pendingChallenge || s.pendingTime) return result;
+  if (s.status !== 'active' || s.pendingChallenge) return result;
   for (const step of ctx.flow.steps) {
     if (!step.safety || !step.key || !step.protective || s.challenged.includes(step.key)) continue;
     const given = s.answers[step.key];
@@ -266,6 +266,7 @@ function recheckSafety(ctx: IntakeContext, result: StepResult): StepResult {
     const flag = s.flags.find((f) => f.key === step.key && step.protective!.includes(f.value));
     if (!flag) continue;
     s.challenged.push(step.key);
+    delete s.pendingTime; // a time read back but not yet confirmed is asked again afterwards
     s.pendingChallenge = { stepId: step.id, key: step.key, given, evidence: flag.evidence };
     s.resumeFrom ??= s.stepId;
     s.stepId = step.id;
