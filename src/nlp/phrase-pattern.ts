@@ -2,13 +2,18 @@
 // wink tokens. Syntax (documented at the top of red-flags.yaml): words match the typed form or the
 // dictionary form; "a|b" alternatives; "(too soon|given twice)" alternatives of several words;
 // "word?" optional; "pinch*" prefix; "apixaban~" one typo allowed; "..." up to GAP_MAX words in
-// between; "<num>" a number; "<child-age>" a whole number under 18; "$name" a macro.
+// between; "<num>" a number; "<num<90>" (also <=, >, >=) a reading compared with a limit ("9/15"
+// reads as 9); "<child-age>" a whole number under 18; "$name" a macro.
 
 import type { Token } from './wink-tokens.js';
 
 export const GAP_MAX = 5;
 
-type Alt = { kind: 'word' | 'prefix' | 'fuzzy'; text: string } | { kind: 'number' } | { kind: 'childAge' };
+type Alt =
+  | { kind: 'word' | 'prefix' | 'fuzzy'; text: string }
+  | { kind: 'number' }
+  | { kind: 'childAge' }
+  | { kind: 'reading'; op: '<' | '<=' | '>' | '>='; limit: number };
 type Element = { kind: 'gap' } | { kind: 'alts'; alts: Alt[]; optional: boolean };
 
 export interface Pattern {
@@ -147,6 +152,9 @@ function startsSome(sorted: string[], prefix: string): boolean {
 function compileAlt(text: string): Alt {
   if (text === '<num>') return { kind: 'number' };
   if (text === '<child-age>') return { kind: 'childAge' };
+  const reading = /^<num(<=|>=|<|>)(\d+(?:\.\d+)?)>$/.exec(text);
+  if (reading) return { kind: 'reading', op: reading[1] as '<' | '<=' | '>' | '>=', limit: Number(reading[2]) };
+  if (text.startsWith('<num')) throw new Error(`bad number "${text}" (write <num>, or <num<90>, <num<=12>, <num>39>, <num>=39>)`);
   if (text.length > 1 && text.endsWith('*')) return { kind: 'prefix', text: text.slice(0, -1) };
   if (text.length > 1 && text.endsWith('~')) return { kind: 'fuzzy', text: text.slice(0, -1) };
   return { kind: 'word', text };
@@ -158,6 +166,12 @@ function altMatches(alt: Alt, t: Token): boolean {
       return t.type === 'number' || /^\d+([.,:]\d+)?$/.test(t.norm);
     case 'childAge':
       return /^\d{1,2}$/.test(t.norm) && Number(t.norm) < 18;
+    case 'reading': {
+      const m = /^(\d+(?:\.\d+)?)(?:\/\d+)?$/.exec(t.norm);
+      if (!m) return false;
+      const v = Number(m[1]);
+      return alt.op === '<' ? v < alt.limit : alt.op === '<=' ? v <= alt.limit : alt.op === '>' ? v > alt.limit : v >= alt.limit;
+    }
     case 'word':
       return t.norm === alt.text || t.lemma === alt.text || t.text === alt.text;
     case 'prefix':

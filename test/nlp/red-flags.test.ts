@@ -196,6 +196,17 @@ ${rules}`;
     }
   });
 
+  it('refuses a reading with a bad limit, naming the line', () => {
+    const file = join(dir, 'bad-reading.yaml');
+    writeFileSync(file, base('  - key: immediate_life_risk\n    value: "yes"\n    phrases:\n      - sats <num<low>\n'));
+    expect(() => loadRedFlags(file)).toThrow(/bad number "<num<low>"/);
+  });
+
+  it('compares readings with their limits ("9/15" reads as 9)', () => {
+    const got = (text: string) => findFlags(text).some((f) => f.key === 'immediate_life_risk');
+    expect([got('sats 89% on air'), got('sats 90% on air'), got('GCS 12/15'), got('GCS 13/15'), got('BM 3.9'), got('BM 4.0')]).toEqual([true, false, true, false, true, false]);
+  });
+
   it('a provider can add its own words', () => {
     const file = join(dir, 'extended.yaml');
     writeFileSync(file, `${base('  - key: head_injury\n    value: "yes"\n    phrases: [conked $pron noggin]\n')}macros: { pron: her|his }\nvocabulary: { hs: head strike }\n`);
