@@ -70,10 +70,11 @@ export function findMentions(narrative: string, vocab: RedFlagVocab = cachedRedF
   }
 
   const positives = candidates.filter((c) => !c.negated);
+  // A rule "only with" its own key needs a mention of that key from another rule, not itself.
   const flagged = new Set(positives.map((c) => c.key));
   const kept = candidates.filter((c) => {
     if (c.negated) return true;
-    if (c.onlyWith !== undefined && !flagged.has(c.onlyWith)) return false;
+    if (c.onlyWith !== undefined && !(c.onlyWith === c.key ? positives.some((o) => o.key === c.key && o.onlyWith === undefined) : flagged.has(c.onlyWith))) return false;
     if (c.fallback && positives.some((o) => o.key === c.key && !o.fallback)) return false;
     return true;
   });

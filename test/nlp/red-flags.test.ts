@@ -207,6 +207,17 @@ ${rules}`;
     expect([got('sats 89% on air'), got('sats 90% on air'), got('GCS 12/15'), got('GCS 13/15'), got('BM 3.9'), got('BM 4.0')]).toEqual([true, false, true, false, true, false]);
   });
 
+  it('a rule only with its own key needs another rule to raise that key first', () => {
+    const file = join(dir, 'only-own.yaml');
+    writeFileSync(
+      file,
+      base('  - key: med_event\n    value: error_no_harm\n    phrases: [wrong tablets]\n  - key: med_event\n    value: error_with_harm\n    only_with: med_event\n    phrases: [drowsy]\n'),
+    );
+    const own = loadRedFlags(file);
+    expect(findFlags('she is drowsy today', own)).toEqual([]);
+    expect(findFlags('gave the wrong tablets, now drowsy', own).map((f) => f.value)).toContain('error_with_harm');
+  });
+
   it('a provider can add its own words', () => {
     const file = join(dir, 'extended.yaml');
     writeFileSync(file, `${base('  - key: head_injury\n    value: "yes"\n    phrases: [conked $pron noggin]\n')}macros: { pron: her|his }\nvocabulary: { hs: head strike }\n`);
