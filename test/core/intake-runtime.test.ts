@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadFlow } from '../../src/conversations/flow-schema.js';
 import { loadRules } from '../../src/conversations/rules-schema.js';
-import { applyInput, newSession, thresholdAnswers, MAX_MESSAGE_CHARS, type IntakeContext } from '../../src/core/intake/runtime.js';
+import { applyInput, newSession, privateSubject, thresholdAnswers, MAX_MESSAGE_CHARS, type IntakeContext } from '../../src/core/intake/runtime.js';
 import { decide, validateAnswers } from '../../src/core/rules/engine.js';
 import type { Session } from '../../src/core/intake/session.js';
 import { loadLanguage } from '../../src/app/language.js';
@@ -72,7 +72,32 @@ describe('intake runtime', () => {
   it('records initials, not a full name', () => {
     const { s, out } = run(newSession(ctx, user), 'no', 'no', '1', 'Doris Smith');
     expect(s.fields.subject).toBe('DS');
-    expect(out.some((o) => o.type === 'say' && o.text.includes('full name'))).toBe(true);
+    expect(out.some((o) => o.type === 'say' && o.text.includes('looks like a name'))).toBe(true);
+  });
+
+  it('turns names into initials whatever the case, and keeps identifiers, roles and places', () => {
+    const cases: Record<string, string> = {
+      'betty smith': 'BS',
+      'Betty Smith room 4': 'BS room 4',
+      'Mr Patel': 'Mr P',
+      'Sarah Jones called in sick': 'SJ called in sick',
+      DM: 'DM',
+      'J.S.': 'J.S.',
+      'Room 4': 'Room 4',
+      'the lady in room 4': 'the lady in room 4',
+      'all residents': 'all residents',
+    };
+    for (const [typed, recorded] of Object.entries(cases)) expect(privateSubject(typed), typed).toBe(recorded);
+    const { s, out } = run(newSession(ctx, user), 'no', 'no', '1', 'betty smith');
+    expect(s.fields.subject).toBe('BS');
+    expect(out.some((o) => o.type === 'say' && o.text === 'That looks like a name. To keep it private I will record "BS".')).toBe(true);
+  });
+
+  it('takes an option typed in its own words in a choose-all question, even with a number in it', () => {
+    let s = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'Fell', 'not sure', 'other', 'adult').s;
+    while (s.stepId !== 'actions_taken') s = run(s, 'no').s;
+    s = run(s, 'Police called on 999').s;
+    expect(s.answers['actions_taken']).toEqual(['emergency_999']);
   });
 
   it('asks the blood-thinner question only after a head injury', () => {
@@ -131,6 +156,44 @@ describe('the questions the rules need beyond section 1 (asked only where they a
     expect(s.stepId).toBe('child_in_danger');
     const { out } = run(s, 'yes');
     expect(out.some((o) => o.type === 'emergency' && o.key === 'child_alone_or_in_danger')).toBe(true);
+  });
+});
+
+describe('safety answers later in the report interrupt at once (found in a chat red-team)', () => {
+  const decision = (s: Session) => decide(validateAnswers(thresholdAnswers(s, new Set(rules.questions.map((q) => q.key))), rules), rules);
+  const toInjury = ['no', 'no', '1', 'DM', 'Found on the floor', 'not sure', 'fall_injury', 'adult', 'no'];
+
+  it('a serious injury suspected: 999 now and a page, before the other questions; the decision calls the ambulance', () => {
+    const { s, out } = run(newSession(ctx, user), ...toInjury, 'serious_suspected');
+    expect(out.some((o) => o.type === 'emergency' && o.key === 'injury')).toBe(true);
+    expect((out.find((o) => o.type === 'say') as { text: string }).text).toMatch(/^Call 999 now for an ambulance/);
+    let done = s;
+    while (done.stepId !== 'hcp_opinion') done = run(done, 'no').s;
+    done = run(done, 'none').s;
+    expect(decision(done).escalations.find((e) => e.code === 'ambulance')).toMatchObject({ level: 'required', timing: 'now', rules: expect.arrayContaining(['B3-serious']) });
+  });
+
+  it('a head injury on blood thinners, or not known: 999 now', () => {
+    for (const answer of ['yes', 'not sure']) {
+      const { out } = run(newSession(ctx, user), ...toInjury, 'minor', 'yes', answer);
+      expect(out.some((o) => o.type === 'emergency' && o.key === 'anticoag_or_antiplatelet'), answer).toBe(true);
+    }
+  });
+
+  it('an unexpected death: 999 now (CPR unless a DNACPR), and the police too when suspicious', () => {
+    const upTo = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'Found in bed', 'not sure', 'death', 'adult').s;
+    expect(upTo.stepId).toBe('death');
+    expect((run(upTo, 'unexpected_natural').out.find((o) => o.type === 'say') as { text: string }).text).toMatch(/Start CPR unless/);
+    expect((run(upTo, 'unexpected_suspicious').out.find((o) => o.type === 'say') as { text: string }).text).toMatch(/ambulance and the police/);
+    expect(run(upTo, 'expected').out.some((o) => o.type === 'emergency')).toBe(false);
+  });
+
+  it('"on warfarin" alone does not bring the blood-thinner question forward; "found dead" brings the death question forward', () => {
+    const language = loadLanguage('Europe/London');
+    const wordsCtx: IntakeContext = { ...ctx, ...language };
+    const go = (narrative: string) => ['no', 'no', '1', 'DM', narrative].reduce((s, text) => applyInput(wordsCtx, s, { kind: 'text', text }).session, newSession(wordsCtx, user));
+    expect(go('slipped in the bathroom, did not hit her head, she is on warfarin').stepId).toBe('when');
+    expect(go('found Mr D dead in his bed at 7am').stepId).toBe('death');
   });
 });
 
@@ -237,6 +300,16 @@ describe('red flags in typed answers (the real language helpers)', () => {
     expect(session.resumeFrom).toBe('categories');
     expect(said(out)[0]).toMatch(/^Thank you, I have added that to your account/);
     expect(out.find((o) => o.type === 'say' && o.urgent)).toBeDefined();
+  });
+
+  it('keeps a story that names the answer as the account too; a short reply is not taken as the account', () => {
+    const story = 'found him on the bedroom floor just now, he is not breathing and has gone blue';
+    const { session, out } = step(newSession(wordsCtx, user), story);
+    expect(session.answers['immediate_life_risk']).toBe('yes');
+    expect(session.fields.narrative).toBe(story);
+    expect(said(out)[0]).toMatch(/I have kept what you wrote with your account\.$/);
+    const short = step(step(newSession(wordsCtx, user), 'no').session, 'he has left the building now').session;
+    expect(short.fields.narrative).toBeUndefined();
   });
 
   it('does not read a number or an option label for red flags', () => {

@@ -3,7 +3,7 @@
 // interrupts at once on a protective safety answer, and never loses an earlier answer: bad input
 // gets a short message and the same question again.
 
-import { matches, type Facts } from '../conditions.js';
+import { matches, mentions, type Facts } from '../conditions.js';
 import type { Flow, FlowStep } from '../../conversations/flow-schema.js';
 import type { Answers, UserRef } from '../types.js';
 import { sessionKey, type Session, type SessionFlag } from './session.js';
@@ -147,8 +147,19 @@ function forwardedSafetyStep(ctx: IntakeContext, s: Session, answeredIdx: number
       st.safety &&
       st.key &&
       s.answers[st.key] === undefined &&
+      mayComeEarly(ctx, s, st) &&
       s.flags.some((f) => f.key === st.key && st.protective?.includes(f.value)),
   );
+}
+
+/**
+ * A safety question may be brought forward when it applies already, or when only the kind of
+ * incident (not yet asked) decides whether it applies. Blood thinners are not asked before a
+ * head injury: "on warfarin" alone is no emergency.
+ */
+function mayComeEarly(ctx: IntakeContext, s: Session, step: FlowStep): boolean {
+  if (!step.ask_if || matches(step.ask_if, facts(s, ctx.defaults))) return true;
+  return mentions(step.ask_if).every((m) => m.key === 'categories');
 }
 
 export function urgentText(step: FlowStep, value: string): string | undefined {
@@ -318,25 +329,17 @@ function notUnderstood(s: Session, out: Output[]): StepResult {
 }
 
 /** A description typed where a choice was asked: at least this many words. */
-const DESCRIPTION_WORDS = 5;
+const DESCRIPTION_WORDS = 8;
 
 /**
  * A reply that picks no option. A description is kept as the reporter's account (or added to it),
  * so nothing they wrote is lost; a red flag on a later safety question brings that question forward.
  */
 function notAnOption(ctx: IntakeContext, s: Session, step: FlowStep, input: Input, out: Output[]): StepResult {
-  const text = input.kind === 'text' ? input.text.trim() : '';
-  if (text.split(/\s+/).length < DESCRIPTION_WORDS) return notUnderstood(s, out);
-  const narrativeStep = ctx.flow.steps.find((x) => x.field === 'narrative');
-  const max = narrativeStep?.max_length ?? MAX_MESSAGE_CHARS;
-  const account = s.fields.narrative;
-  if (account === undefined && narrativeStep && !s.history.includes(narrativeStep.id)) {
-    s.fields.narrative = text.slice(0, max);
-    out.push({ type: 'say', text: 'Thank you, I have kept that as your account of what happened. First, please answer this question: choose an option or type its number.' });
-  } else if (account !== undefined && account.length + text.length + 1 <= max) {
-    s.fields.narrative = `${account}\n${text}`;
-    out.push({ type: 'say', text: 'Thank you, I have added that to your account. Now please choose one of the options, or type its number.' });
-  } else return notUnderstood(s, out);
+  const kept = keepAsAccount(ctx, s, input);
+  if (kept === 'kept') out.push({ type: 'say', text: 'Thank you, I have kept that as your account of what happened. First, please answer this question: choose an option or type its number.' });
+  else if (kept === 'added') out.push({ type: 'say', text: 'Thank you, I have added that to your account. Now please choose one of the options, or type its number.' });
+  else return notUnderstood(s, out);
   const idx = ctx.flow.steps.findIndex((x) => x.id === step.id);
   const forward = forwardedSafetyStep(ctx, s, idx);
   if (forward) {
@@ -346,6 +349,27 @@ function notAnOption(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
   }
   out.push({ type: 'ask', stepId: s.stepId });
   return { session: s, out };
+}
+
+/**
+ * A description (several words) typed where an option was expected becomes the reporter's account
+ * when there is none yet and it has not been asked for, or is added to it; a short reply is not.
+ */
+function keepAsAccount(ctx: IntakeContext, s: Session, input: Input): 'kept' | 'added' | null {
+  const text = input.kind === 'text' ? input.text.trim() : '';
+  if (text.split(/\s+/).length < DESCRIPTION_WORDS) return null;
+  const narrativeStep = ctx.flow.steps.find((x) => x.field === 'narrative');
+  const max = narrativeStep?.max_length ?? MAX_MESSAGE_CHARS;
+  const account = s.fields.narrative;
+  if (account === undefined && narrativeStep && !s.history.includes(narrativeStep.id)) {
+    s.fields.narrative = text.slice(0, max);
+    return 'kept';
+  }
+  if (account !== undefined && account.length + text.length + 1 <= max) {
+    s.fields.narrative = `${account}\n${text}`;
+    return 'added';
+  }
+  return null;
 }
 
 /**
@@ -375,7 +399,8 @@ function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Inp
     const named = optionInWords(ctx, step, input);
     if (!named) return notAnOption(ctx, s, step, input, out);
     id = named.id;
-    out.push({ type: 'say', text: `You wrote "${named.evidence}". I have taken that as "${choicesFor(ctx, step).find((c) => c.id === id)!.label}".` });
+    const kept = keepAsAccount(ctx, s, input) ? ' I have kept what you wrote with your account.' : '';
+    out.push({ type: 'say', text: `You wrote "${named.evidence}". I have taken that as "${choicesFor(ctx, step).find((c) => c.id === id)!.label}".${kept}` });
   }
   const label = choicesFor(ctx, step).find((c) => c.id === id)?.label ?? id;
 
@@ -419,9 +444,9 @@ function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Inp
  * suggest is never challenged.
  */
 function isLessProtective(step: FlowStep, given: string, flagged: string): boolean {
-  if (step.protective) return step.protective.includes(flagged) && !step.protective.includes(given);
   const nothing = (v: string) => v === 'no' || v === 'none';
-  return nothing(given) && !nothing(flagged);
+  if (nothing(given) && !nothing(flagged)) return true;
+  return !!step.protective && step.protective.includes(flagged) && !step.protective.includes(given);
 }
 
 function challengeQuestion(step: FlowStep, flagged: string): string {
@@ -451,7 +476,9 @@ function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
   const key = step.key!;
   const current = new Set(Array.isArray(s.answers[key]) ? (s.answers[key] as string[]) : []);
   const ids: string[] = [];
+  const whole = input.kind === 'text' ? choicesFor(ctx, step).find((c) => c.label.toLowerCase() === input.text.trim().toLowerCase()) : undefined;
   if (input.kind === 'choice') ids.push(input.choiceId);
+  else if (whole) ids.push(whole.id, DONE_ID); // an option's own words ("Police called on 999") are not split
   else {
     for (const part of input.text.split(/[,;]|\s+and\s+|\s+(?=\d)/)) {
       if (!part.trim()) continue;
@@ -491,17 +518,33 @@ function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
   return { session: s, out };
 }
 
-/** Looks like a full name: two or more capitalised words of letters. */
-export function looksLikeFullName(text: string): boolean {
-  return /^[A-Z][a-z'’-]+(\s+[A-Z][a-z'’-]+)+$/.test(text.trim());
-}
+/** Words kept as typed in "who is affected" (roles, places, titles, small words), never names. */
+const NOT_NAMES = new Set(
+  'a an and at by for from in of on or the to with room rm flat bed bay unit no number house floor wing resident tenant client service user su person man woman lady gentleman gent boy girl child baby staff carer worker nurse visitor mr mrs ms miss dr sir old new called sick off all every everyone everybody several many some two three four residents tenants clients users people persons staff carers workers nurses visitors home whole unknown not sure'.split(' '),
+);
 
-export function initialsOf(text: string): string {
-  return text
-    .trim()
-    .split(/\s+/)
-    .map((w) => w[0]!.toUpperCase())
-    .join('');
+/**
+ * "Who is affected" with names turned into initials, so the channel record never carries a name:
+ * capitalised words ("Betty Smith room 4" becomes "BS room 4", "Mr Patel" becomes "Mr P"), and a
+ * reply of two or three plain words ("betty smith"). Initials, identifiers and roles stay.
+ */
+export function privateSubject(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const plain = words.length >= 2 && words.length <= 3 && words.every((w) => /^[a-z][a-z'’-]+$/.test(w) && !NOT_NAMES.has(w));
+  const isName = (w: string) => /^[A-Za-z][a-z'’-]+$/.test(w) && !NOT_NAMES.has(w.toLowerCase()) && (plain || /^[A-Z]/.test(w));
+  const out: string[] = [];
+  let initials = '';
+  for (const w of words) {
+    if (isName(w)) {
+      initials += w[0]!.toUpperCase();
+      continue;
+    }
+    if (initials) out.push(initials);
+    initials = '';
+    out.push(w);
+  }
+  if (initials) out.push(initials);
+  return out.join(' ');
 }
 
 function answerText(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
@@ -519,9 +562,9 @@ function answerText(ctx: IntakeContext, s: Session, step: FlowStep, input: Input
     out.push({ type: 'ask', stepId: s.stepId });
     return { session: s, out };
   }
-  if (step.field === 'subject' && looksLikeFullName(text)) {
-    text = initialsOf(text);
-    out.push({ type: 'say', text: `That looks like a full name. To keep it private I will record "${text}".` });
+  if (step.field === 'subject' && privateSubject(text) !== text) {
+    text = privateSubject(text);
+    out.push({ type: 'say', text: `That looks like a name. To keep it private I will record "${text}".` });
   }
   s.fields[step.field as 'subject' | 'narrative'] = text;
   if (step.field === 'narrative') addFlags(s, ctx.findFlags?.(text) ?? []);
