@@ -6,7 +6,7 @@ import { withLogContext } from './log-context.js';
 import type { Job } from '../scheduler/port.js';
 import { nextDailyPurgeAt, nextWeeklyDigestAt, weeklyDigestFor } from '../records/app-hooks.js';
 import { purge } from '../records/privacy.js';
-import { CODE_LABELS, localTime, pageAcknowledgedMessage, pageMessage, recordMessage, sayMessage, timelineMessage } from '../core/messages.js';
+import { CODE_LABELS, ifClause, localTime, pageAcknowledgedMessage, pageMessage, recordMessage, sayMessage, timelineMessage } from '../core/messages.js';
 import { escalationChannel, userRefFor } from '../core/people.js';
 import type { EscalationCode, Incident, MessageRef, OutMessage, Platform, UserRef } from '../core/types.js';
 import type { Assistant } from './assistant.js';
@@ -317,7 +317,7 @@ export class JobRunner {
     const inc = await this.repo.get(ref);
     const item = inc?.escalations.find((e) => e.code === code);
     if (!inc || inc.status === 'closed' || !item || item.itemStatus !== 'open' || !inc.paging.owner) return;
-    const text = `Re-check ${ref}: ${CODE_LABELS[code]} becomes required ${item.condition ? `if ${item.condition}` : 'if things have changed'}. Record it as notified, or record why not.`;
+    const text = `Re-check ${ref}: ${CODE_LABELS[code]} becomes required${ifClause(item.condition || 'things have changed')}. Record it as notified, or record why not.`;
     for (const u of await this.reach(inc.paging.owner)) await this.ctx.channels[u.platform]!.sendDirect(u, sayMessage(text));
     await this.ctx.store.append(ref, 'recheck_prompted', { code });
   }

@@ -141,10 +141,15 @@ export function summaryMessage(flow: Flow, s: Session, ctx: Pick<IntakeContext, 
   };
 }
 
+/** " if <condition>", whether or not the rule file's condition starts with "if" already. */
+export function ifClause(condition: string): string {
+  return /^if\b/i.test(condition.trim()) ? ` ${condition.trim()}` : ` if ${condition.trim()}`;
+}
+
 function escalationLine(e: EscalationItem, timeZone: string): string {
   const when = e.timing === 'routine' ? '' : `, ${TIMING_LABELS[e.timing]}`;
   const due = e.dueAt && e.itemStatus === 'open' ? ` (by ${localTime(e.dueAt, timeZone)})` : '';
-  const cond = e.level === 'conditional' && e.condition ? ` if ${e.condition}` : '';
+  const cond = e.level === 'conditional' && e.condition ? ifClause(e.condition) : '';
   return `${CODE_LABELS[e.code]}: ${LEVEL_LABELS[e.level].toLowerCase()}${when}${cond}${due}. ${e.reason}`;
 }
 

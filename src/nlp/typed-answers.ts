@@ -19,7 +19,7 @@ export interface RecognisedChoice {
 
 const UNSURE = /^(i\s*)?(am\s+|'m\s+)?(not\s+sure|unsure|dunno|don'?t\s+know|do\s+not\s+know|dont\s+kno|no\s+idea|idk|not\s+certain|no\s+clue|can'?t\s+say|cannot\s+say|unknown|no\s+one\s+knows|nobody\s+knows|not\s+known|maybe|possibly|might\s+have)\b/;
 const EXTRA_YES = /^(aye|yeah|yea|yeh|yup|ya|yes+|y|affirmative|correct|that'?s right|yes she did|yes he did)\b/;
-const EXTRA_NO = /^(nah|naw|na|no+|nope|n|nay|negative|not really|no way)\b/;
+const EXTRA_NO = /^(nah|naw|na|no+|nope|n|nay|negative|not really|no way|(i\s+)?(don'?t|do\s+not)\s+think\s+so|not\s+yet|not\s+that\s+i\s+know(\s+of)?)\b/;
 const STOP = new Set(['a', 'an', 'the', 'of', 'or', 'and', 'to', 'in', 'on', 'for', 'is', 'it', 'was', 'by', 'with', 'at', 'be', 'this', 'that', 'from', 'not', 'only', 'just', 'yet']);
 
 /** Which choice the reply means, or null when it is unclear. */

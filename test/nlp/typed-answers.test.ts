@@ -25,7 +25,7 @@ describe('yes and no', () => {
     expect(recogniseChoice(t, yesNo)?.id).toBe('yes');
   });
 
-  it.each(['no', 'No!', 'nah', 'nope', 'naw', 'n', 'not really'])('"%s" is no', (t) => {
+  it.each(['no', 'No!', 'nah', 'nope', 'naw', 'n', 'not really', 'I dont think so', "i don't think so", 'not yet', 'not that I know of'])('"%s" is no', (t) => {
     expect(recogniseChoice(t, yesNo)?.id).toBe('no');
   });
 
