@@ -173,6 +173,24 @@ describe('safety answers later in the report interrupt at once (found in a chat 
     expect(decision(done).escalations.find((e) => e.code === 'ambulance')).toMatchObject({ level: 'required', timing: 'now', rules: expect.arrayContaining(['B3-serious']) });
   });
 
+  it('asks about a DNACPR only when the person is unconscious or has died, so a conscious overdose gets no CPR advice', () => {
+    const walk = (unresponsive: string) => {
+      let s = run(newSession(ctx, user), 'yes', 'no').s;
+      expect(s.stepId).toBe('unresponsive');
+      s = run(s, unresponsive, '1', 'DM', 'Took an overdose', 'not sure', 'mental_health', 'adult').s;
+      const asked: string[] = [];
+      for (let i = 0; i < 40 && s.stepId !== 'confirm'; i++) {
+        asked.push(s.stepId);
+        s = run(s, 'not sure').s;
+      }
+      return { asked, d: decision(s) };
+    };
+    const conscious = walk('no');
+    expect(conscious.asked).not.toContain('dnacpr');
+    expect(conscious.d.advice.join(' ')).not.toMatch(/CPR/);
+    expect(walk('yes').asked).toContain('dnacpr');
+  });
+
   it('a head injury on blood thinners, or not known: 999 now', () => {
     for (const answer of ['yes', 'not sure']) {
       const { out } = run(newSession(ctx, user), ...toInjury, 'minor', 'yes', answer);
