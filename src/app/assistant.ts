@@ -209,7 +209,7 @@ export class Assistant implements AssistantPort {
       if (emergency || complete) {
         // The paging policy is read while the reference is allocated: one round trip, not two.
         const serviceId = this.incidents.serviceOf(session);
-        early.policy = inFlight(this.incidents.policyFor(serviceId));
+        early.policy = inFlight(this.incidents.policyForSession(session));
         const ref = session.ref ? null : inFlight(this.incidents.allocateRef(serviceId));
         // The rule engine works while Redis answers.
         early.decision = this.incidents.decide(session);

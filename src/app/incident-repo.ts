@@ -9,7 +9,7 @@ import { needsStaffSupport } from '../core/follow-through.js';
 import type { Session } from '../core/intake/session.js';
 import { thresholdAnswers } from '../core/intake/runtime.js';
 import { CODE_LABELS, localTime } from '../core/messages.js';
-import { onCallAt } from '../core/rota.js';
+import { mergePolicies, onCallAt } from '../core/rota.js';
 import type { Decision, Incident, ManagerCommand } from '../core/types.js';
 import type { AppContext } from './context.js';
 import type { Job } from '../scheduler/port.js';
@@ -90,12 +90,27 @@ export class IncidentRepo {
   }
 
   /**
+   * The paging policy for a report: its service's, or, in an emergency before the reporter has
+   * said which service, every service's on-call at once (never only the first service's).
+   */
+  async policyForSession(session: Session): Promise<PagingPolicy> {
+    if (!this.serviceUnknown(session)) return this.policyFor(this.serviceOf(session));
+    const overrides = await activeOverrides(this.ctx);
+    return mergePolicies(this.ctx.org.services.map((s) => onCallAt(this.ctx.org, s.id, this.ctx.now(), overrides)));
+  }
+
+  /** The organisation has several services and the reporter has not said which yet. */
+  serviceUnknown(session: Session): boolean {
+    return session.fields.serviceId === undefined && this.ctx.org.services.length > 1;
+  }
+
+  /**
    * A protective safety answer: make the incident now with what is known, and queue the page.
    * Returns the queued page job (the caller also runs it at once), or null when paging had started.
    */
   async emergency(session: Session, key: string, value: string, early: EarlyReads = {}): Promise<Job | null> {
     const ref = session.ref!;
-    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyFor(this.serviceOf(session))]);
+    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyForSession(session)]);
     const safety = { type: 'safety_answer', data: { key, value } };
     if (existing) {
       await this.ctx.store.append(ref, safety.type, safety.data);
@@ -115,7 +130,7 @@ export class IncidentRepo {
   async complete(session: Session, early: EarlyReads = {}): Promise<{ inc: Incident; pageJob: Job | null } | null> {
     const ref = session.ref!;
     const decision = early.decision ?? this.decide(session);
-    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyFor(this.serviceOf(session))]);
+    const [existing, policy] = await Promise.all([early.fresh ? null : this.get(ref), early.policy ?? this.policyForSession(session)]);
     let inc: Incident | null = null;
     let made = false;
     if (!existing) {
@@ -124,7 +139,9 @@ export class IncidentRepo {
     }
     // Made by the emergency path earlier (or by a racing retry): complete it in place.
     inc ??= await this.update(ref, (i) => {
-      Object.assign(i, completeIncident(i, session, decision, this.ctx.now(), this.dueAt));
+      const next = completeIncident(i, session, decision, this.ctx.now(), this.dueAt);
+      Object.assign(i, next);
+      if (!next.serviceUnknown) delete i.serviceUnknown;
       return true;
     });
     if (!inc) return null;
@@ -195,6 +212,7 @@ export class IncidentRepo {
       versions: { flow: this.ctx.flow.hash, rules: this.ctx.rulesHash },
       dueAt: this.dueAt,
     });
+    if (this.serviceUnknown(session)) inc.serviceUnknown = true;
     return (await this.ctx.store.put(INCIDENT_NS, inc.ref, inc, null)) === null ? null : inc;
   }
 

@@ -75,6 +75,7 @@ export class JobRunner {
   }
 
   private serviceName(inc: Incident): string {
+    if (inc.serviceUnknown) return 'a service not given yet';
     return this.ctx.org.services.find((s) => s.id === inc.serviceId)?.name ?? inc.serviceId;
   }
 

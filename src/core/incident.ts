@@ -73,7 +73,10 @@ export function completeIncident(inc: Incident, s: Session, decision: Decision, 
   next.subject = s.fields.subject ?? next.subject;
   next.narrative = s.fields.narrative ?? next.narrative;
   if (s.fields.occurredAt) next.occurredAt = s.fields.occurredAt;
-  if (s.fields.serviceId) next.serviceId = s.fields.serviceId;
+  if (s.fields.serviceId) {
+    next.serviceId = s.fields.serviceId;
+    delete next.serviceUnknown;
+  }
   next.answers = structuredClone(s.answers);
   next.unsure = [...s.unsure];
   next.decision = decision;

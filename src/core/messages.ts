@@ -261,7 +261,7 @@ export function pageMessage(inc: Incident, ctx: { serviceName: string; timeZone:
       ],
     },
   ];
-  if (ctx.emergency) blocks.push({ type: 'text', text: 'The reporter has been told to call 999. The rest of the report is still coming in.', emphasis: 'urgent' });
+  if (ctx.emergency) blocks.push({ type: 'text', text: 'The reporter has been told the urgent steps to take now (999 or the crisis team). The rest of the report is still coming in.', emphasis: 'urgent' });
   if (required.length) blocks.push({ type: 'text', text: 'Required:' }, { type: 'list', items: required });
   if (ctx.tier > 1) blocks.push({ type: 'text', text: `Tier ${ctx.tier - 1} did not acknowledge in time.`, emphasis: 'urgent' });
   const text = `${headline}. ${inc.ref}. Please acknowledge.`;

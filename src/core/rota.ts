@@ -64,6 +64,25 @@ export function onCallAt(org: OrgRota, serviceId: string, at: Date, overrides: R
   return policy;
 }
 
+/**
+ * One policy from several (an emergency before the reporter has said which service): each tier
+ * pages everyone on call at that tier in any of them, with the shortest wait and the most repeats.
+ */
+export function mergePolicies(policies: PagePolicyTier[][]): PagePolicyTier[] {
+  const merged: PagePolicyTier[] = [];
+  for (const policy of policies)
+    policy.forEach((t, i) => {
+      const m = merged[i];
+      if (!m) merged[i] = { ...t, people: [...t.people] };
+      else {
+        for (const p of t.people) if (!m.people.includes(p)) m.people.push(p);
+        m.ackTimeoutMinutes = Math.min(m.ackTimeoutMinutes, t.ackTimeoutMinutes);
+        m.repeats = Math.max(m.repeats, t.repeats);
+      }
+    });
+  return merged;
+}
+
 /** For /oncall: per tier, who is on call now and who is next, with the handover instant. */
 export function whoIsOnCall(org: OrgRota, serviceId: string, at: Date, overrides: RotaOverride[] = []): OnCallTierView[] {
   const rota = rotaForService(org, serviceId);

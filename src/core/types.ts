@@ -169,6 +169,8 @@ export interface FollowThrough {
 export interface Incident {
   ref: string;
   serviceId: string;
+  /** Made in an emergency before the reporter said which service: every service's on-call was paged. */
+  serviceUnknown?: boolean;
   status: 'open' | 'closed';
   createdAt: string;
   updatedAt: string;
