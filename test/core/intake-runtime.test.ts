@@ -191,6 +191,16 @@ describe('safety answers later in the report interrupt at once (found in a chat 
     expect(walk('yes').asked).toContain('dnacpr');
   });
 
+  it('a report ticked as a medication error can say it is not one (an overdose taken on purpose)', () => {
+    let s = run(newSession(ctx, user), 'no', 'no', '1', 'DM', 'Took tablets', 'not sure', 'medication, mental_health', 'adult').s;
+    const pick: Record<string, string> = { mh_crisis: 'harm_done', injury: 'none', hcp_opinion: 'none' };
+    for (let i = 0; i < 20 && s.stepId !== 'med_event'; i++) s = run(s, pick[s.stepId] ?? 'no').s;
+    expect(s.stepId).toBe('med_event');
+    s = run(s, 'Not a medication error').s;
+    expect(s.answers['med_event']).toBe('none');
+    expect(decision(s).escalations.find((e) => e.code === 'safeguarding_adults')).toBeUndefined();
+  });
+
   it('a head injury on blood thinners, or not known: 999 now', () => {
     for (const answer of ['yes', 'not sure']) {
       const { out } = run(newSession(ctx, user), ...toInjury, 'minor', 'yes', answer);
