@@ -114,15 +114,23 @@ function answerLabel(flow: Flow, key: string, value: string | string[]): string 
   return Array.isArray(value) ? value.map(label).join(', ') || 'none' : label(value);
 }
 
+/** At most `max` characters, cut at a word, with an ellipsis. */
+function clipText(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max).replace(/\s+\S*$/, '')}…`;
+}
+
 export function summaryMessage(flow: Flow, s: Session, ctx: Pick<IntakeContext, 'services'>, timeZone = 'Europe/London'): OutMessage {
   const service = ctx.services.find((x) => x.id === s.fields.serviceId)?.name ?? 'not given';
   const fields = [
     { label: 'Service', value: service },
     { label: 'Person', value: s.fields.subject ?? 'not given' },
     { label: 'When', value: s.fields.occurredAt ? localTime(s.fields.occurredAt, timeZone) : 'not known' },
+    { label: 'What happened', value: s.fields.narrative ? clipText(s.fields.narrative, 200) : 'not given' },
   ];
+  // Safety answers are shown too: they cannot be changed here, but the reporter checks everything sent.
   const answers = flow.steps
-    .filter((st) => st.key && s.answers[st.key] !== undefined && !st.safety)
+    .filter((st) => st.key && s.answers[st.key] !== undefined)
     .map((st) => `${st.text.split('?')[0]}? ${answerLabel(flow, st.key!, s.answers[st.key!]!)}${s.unsure.includes(st.key!) ? ' (not sure)' : ''}`);
   const text = 'Here is what you told me. Is this right?';
   return {
