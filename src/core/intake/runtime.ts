@@ -224,14 +224,14 @@ export function applyInput(ctx: IntakeContext, session: Session, input: Input): 
   }
 
   const flagsBefore = s.flags.length;
-  noteTypedFlags(ctx, s, step, input);
-  const result = dispatch(ctx, s, step, input);
+  const typed = noteTypedFlags(ctx, s, step, input);
+  const result = dispatch(ctx, s, step, input, typed);
   // New words may put an earlier safety answer in doubt: check it once more, before anything else.
   return result.session.flags.length > flagsBefore ? recheckSafety(ctx, result) : result;
 }
 
-function dispatch(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
-  if (s.pendingChallenge) return answerChallenge(ctx, s, input);
+function dispatch(ctx: IntakeContext, s: Session, step: FlowStep, input: Input, typed: SessionFlag[]): StepResult {
+  if (s.pendingChallenge) return answerChallenge(ctx, s, input, typed);
   switch (step.kind) {
     case 'text':
       return answerText(ctx, s, step, input);
@@ -240,7 +240,7 @@ function dispatch(ctx: IntakeContext, s: Session, step: FlowStep, input: Input):
     case 'confirm':
       return answerConfirm(ctx, s, input);
     default:
-      return answerChoice(ctx, s, step, input);
+      return answerChoice(ctx, s, step, input, typed);
   }
 }
 
@@ -254,12 +254,14 @@ function addFlags(s: Session, found: SessionFlag[]): void {
  * like the narrative, so an answer that contradicts them is asked once more. A number or an
  * option's own label carries none.
  */
-function noteTypedFlags(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): void {
-  if (input.kind !== 'text' || !ctx.findFlags || !['choice', 'multi', 'time'].includes(step.kind)) return;
+function noteTypedFlags(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): SessionFlag[] {
+  if (input.kind !== 'text' || !ctx.findFlags || !['choice', 'multi', 'time'].includes(step.kind)) return [];
   const text = input.text.trim().toLowerCase();
-  if (/^[\d\s,;.]*$/.test(text)) return;
-  if (choicesFor(ctx, step).some((c) => c.label.toLowerCase() === text || c.id.toLowerCase() === text)) return;
-  addFlags(s, ctx.findFlags(input.text));
+  if (/^[\d\s,;.]*$/.test(text)) return [];
+  if (choicesFor(ctx, step).some((c) => c.label.toLowerCase() === text || c.id.toLowerCase() === text)) return [];
+  const found = ctx.findFlags(input.text);
+  addFlags(s, found);
+  return found;
 }
 
 /**
@@ -377,11 +379,11 @@ function keepAsAccount(ctx: IntakeContext, s: Session, input: Input): 'kept' | '
  * danger?"): a red flag on this question's key, on the serious side (a protective answer of a
  * safety question, else anything but no or none), and only when the words point one way.
  */
-function optionInWords(ctx: IntakeContext, step: FlowStep, input: Input): { id: string; evidence: string } | null {
-  if (input.kind !== 'text' || !ctx.findFlags || !step.key) return null;
+function optionInWords(ctx: IntakeContext, step: FlowStep, typed: SessionFlag[]): { id: string; evidence: string } | null {
+  if (!step.key) return null;
   const ids = new Set(choicesFor(ctx, step).map((c) => c.id));
   const serious = (v: string) => (step.protective ? step.protective.includes(v) : v !== 'no' && v !== 'none');
-  const found = ctx.findFlags(input.text).filter((f) => f.key === step.key && ids.has(f.value) && serious(f.value));
+  const found = typed.filter((f) => f.key === step.key && ids.has(f.value) && serious(f.value));
   if (!found.length) return null;
   // A safety question takes its most protective answer named; any other question needs one answer.
   if (step.protective) {
@@ -391,12 +393,12 @@ function optionInWords(ctx: IntakeContext, step: FlowStep, input: Input): { id: 
   return new Set(found.map((f) => f.value)).size === 1 ? { id: found[0]!.value, evidence: found[0]!.evidence } : null;
 }
 
-function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): StepResult {
+function answerChoice(ctx: IntakeContext, s: Session, step: FlowStep, input: Input, typed: SessionFlag[] = []): StepResult {
   const out: Output[] = [];
   if (step.kind === 'multi') return answerMulti(ctx, s, step, input);
   let id = resolveChoice(ctx, step, input);
   if (!id) {
-    const named = optionInWords(ctx, step, input);
+    const named = optionInWords(ctx, step, typed);
     if (!named) return notAnOption(ctx, s, step, input, out);
     id = named.id;
     const kept = keepAsAccount(ctx, s, input) ? ' I have kept what you wrote with your account.' : '';
@@ -454,11 +456,11 @@ function challengeQuestion(step: FlowStep, flagged: string): string {
   return `${step.text} (It sounds like: ${label}.) Please check and answer again.`;
 }
 
-function answerChallenge(ctx: IntakeContext, s: Session, input: Input): StepResult {
+function answerChallenge(ctx: IntakeContext, s: Session, input: Input, typed: SessionFlag[]): StepResult {
   const pending = s.pendingChallenge!;
   const step = stepById(ctx.flow, pending.stepId);
   delete s.pendingChallenge;
-  const again = answerChoice(ctx, s, step, input);
+  const again = answerChoice(ctx, s, step, input, typed);
   if (!again.out.some((o) => o.type === 'answered')) {
     again.session.pendingChallenge = pending; // not understood: keep waiting
     return again;
