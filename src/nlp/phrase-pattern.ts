@@ -12,8 +12,7 @@ export const GAP_MAX = 5;
 type Alt =
   | { kind: 'word' | 'prefix' | 'fuzzy'; text: string }
   | { kind: 'number' }
-  | { kind: 'childAge' }
-  | { kind: 'reading'; op: '<' | '<=' | '>' | '>='; limit: number };
+  | { kind: 'reading'; op: '<' | '<=' | '>' | '>='; limit: number; whole?: true };
 type Element = { kind: 'gap' } | { kind: 'alts'; alts: Alt[]; optional: boolean };
 
 export interface Pattern {
@@ -151,7 +150,7 @@ function startsSome(sorted: string[], prefix: string): boolean {
 
 function compileAlt(text: string): Alt {
   if (text === '<num>') return { kind: 'number' };
-  if (text === '<child-age>') return { kind: 'childAge' };
+  if (text === '<child-age>') return { kind: 'reading', op: '<', limit: 18, whole: true };
   const reading = /^<num(<=|>=|<|>)(\d+(?:\.\d+)?)>$/.exec(text);
   if (reading) return { kind: 'reading', op: reading[1] as '<' | '<=' | '>' | '>=', limit: Number(reading[2]) };
   if (text.startsWith('<num')) throw new Error(`bad number "${text}" (write <num>, or <num<90>, <num<=12>, <num>39>, <num>=39>)`);
@@ -164,10 +163,8 @@ function altMatches(alt: Alt, t: Token): boolean {
   switch (alt.kind) {
     case 'number':
       return t.type === 'number' || /^\d+([.,:]\d+)?$/.test(t.norm);
-    case 'childAge':
-      return /^\d{1,2}$/.test(t.norm) && Number(t.norm) < 18;
     case 'reading': {
-      const m = /^(\d+(?:\.\d+)?)(?:\/\d+)?$/.exec(t.norm);
+      const m = (alt.whole ? /^(\d+)$/ : /^(\d+(?:\.\d+)?)(?:\/\d+)?$/).exec(t.norm);
       if (!m) return false;
       const v = Number(m[1]);
       return alt.op === '<' ? v < alt.limit : alt.op === '<=' ? v <= alt.limit : alt.op === '>' ? v > alt.limit : v >= alt.limit;
