@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ConditionSchema, mentions } from '../core/conditions.js';
 import { ConfigError, loadYamlFile, type ConfigProblem, type Loaded } from './load.js';
 
-const ChoiceSchema = z.strictObject({ id: z.string().min(1), label: z.string().min(1).max(75) });
+// `words`: other words that name this option in a typed reply ("son" for "Family or partner").
+const ChoiceSchema = z.strictObject({ id: z.string().min(1), label: z.string().min(1).max(75), words: z.array(z.string().min(2)).optional() });
 
 const StepSchema = z
   .strictObject({

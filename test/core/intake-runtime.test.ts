@@ -340,6 +340,16 @@ describe('red flags in typed answers (the real language helpers)', () => {
     expect(short.fields.narrative).toBeUndefined();
   });
 
+  it('understands the people named in a reply ("her son", "the night carer"), and asks again when two options are named', () => {
+    const at = (stepId: string, text: string) => applyInput(wordsCtx, { ...newSession(wordsCtx, user), stepId }, { kind: 'text', text }).session.answers;
+    expect(at('alleged_source', 'her son')).toEqual({ alleged_source: 'family_or_partner' });
+    expect(at('alleged_source', 'the night carer')).toEqual({ alleged_source: 'staff_or_volunteer' });
+    expect(at('alleged_source', 'a visitor')).toEqual({ alleged_source: 'other_known_person' });
+    expect(at('alleged_source', "her son's friend")).toEqual({});
+    expect(at('unable_to_protect', 'she cant protect herself')).toEqual({ unable_to_protect: 'yes' });
+    expect(at('unable_to_protect', 'she can protect herself')).toEqual({ unable_to_protect: 'no' });
+  });
+
   it('does not read a number or an option label for red flags', () => {
     calls.length = 0;
     upTo('2', 'No', 'no', '1');

@@ -321,7 +321,14 @@ function resolveChoice(ctx: IntakeContext, step: FlowStep, input: Input): string
   const lower = text.toLowerCase();
   const exact = choices.find((c) => c.label.toLowerCase() === lower || c.id.toLowerCase() === lower);
   if (exact) return exact.id;
-  return ctx.recogniseChoice?.(text, choices) ?? null;
+  return ctx.recogniseChoice?.(text, choices) ?? namedByWords(step, lower);
+}
+
+/** The one option whose own `words` the reply uses ("her son" → Family or partner); none if two do. */
+function namedByWords(step: FlowStep, lower: string): string | null {
+  const said = new Set(lower.split(/[^a-z']+/).map((w) => w.replace(/'s$/, '')));
+  const hits = (step.choices ?? []).filter((c) => c.words?.some((w) => said.has(w.toLowerCase())));
+  return hits.length === 1 ? hits[0]!.id : null;
 }
 
 function notUnderstood(s: Session, out: Output[]): StepResult {
