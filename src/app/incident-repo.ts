@@ -139,9 +139,7 @@ export class IncidentRepo {
     }
     // Made by the emergency path earlier (or by a racing retry): complete it in place.
     inc ??= await this.update(ref, (i) => {
-      const next = completeIncident(i, session, decision, this.ctx.now(), this.dueAt);
-      Object.assign(i, next);
-      if (!next.serviceUnknown) delete i.serviceUnknown;
+      replaceWith(i, completeIncident(i, session, decision, this.ctx.now(), this.dueAt));
       return true;
     });
     if (!inc) return null;
@@ -360,4 +358,10 @@ export function lawfulBasis(inc: Incident, session: Session): string {
   if (a['consent'] === 'unsafe_to_ask') return 'Not safe to ask: DPA 2018 Sch 1 para 18 (safeguarding); record why';
   if (a['capacity'] === 'unclear') return 'Capacity unclear: assessment to arrange; DPA 2018 Sch 1 para 18 if the risk is serious';
   return 'Not determined: consent not asked';
+}
+
+/** Make `target` the same as `source`: a field the source dropped (such as `serviceUnknown`) goes too. */
+function replaceWith<T extends object>(target: T, source: T): void {
+  for (const k of Object.keys(target) as Array<keyof T>) if (!(k in source)) delete target[k];
+  Object.assign(target, source);
 }

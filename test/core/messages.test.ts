@@ -2,7 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/conversations/rules-schema.js';
-import { ifClause } from '../../src/core/messages.js';
+import { loadFlow } from '../../src/conversations/flow-schema.js';
+import { createIncident } from '../../src/core/incident.js';
+import { applyInput, newSession } from '../../src/core/intake/runtime.js';
+import { decisionMessage, ifClause, summaryMessage } from '../../src/core/messages.js';
 import { decide, validateAnswers } from '../../src/core/rules/engine.js';
 
 describe('conditions in what people read', () => {
@@ -11,20 +14,22 @@ describe('conditions in what people read', () => {
     expect(ifClause('a CT scan finds a bleed')).toBe(' if a CT scan finds a bleed');
   });
 
-  it('no conditional escalation of a real decision reads "if if"', () => {
+  it('the decision the reporter reads says each condition with one "if"', () => {
     const rules = loadRules().value;
-    const d = decide(validateAnswers({ subject_age: 'adult', head_injury: 'yes', anticoag_or_antiplatelet: 'yes', injury: 'serious_suspected', hcp_harm_opinion: 'pending' }, rules), rules);
-    const conditional = d.escalations.filter((e) => e.level === 'conditional');
-    expect(conditional.length).toBeGreaterThan(0);
-    for (const e of conditional) expect(ifClause(e.condition ?? '')).not.toMatch(/\bif if\b/i);
+    const flow = loadFlow().value;
+    const answers = { subject_age: 'adult', head_injury: 'yes', anticoag_or_antiplatelet: 'yes', injury: 'serious_suspected', hcp_harm_opinion: 'pending' };
+    const decision = decide(validateAnswers(answers, rules), rules);
+    const session = { ...newSession({ flow, now: new Date('2026-11-26T10:00:00Z'), services: [] }, { platform: 'terminal', id: 'r' }), answers, ref: 'RH-2026-0001' };
+    const inc = createIncident({ ref: 'RH-2026-0001', serviceId: 'a', reporter: session.user, session, decision, now: new Date('2026-11-26T10:00:00Z'), policy: [], versions: { flow: 'f', rules: 'r' }, dueAt: () => undefined });
+    const text = decisionMessage(inc, 'Europe/London', '').text;
+    expect(decision.escalations.some((e) => e.level === 'conditional')).toBe(true);
+    expect(text).toMatch(/: re-check[^.]* if /);
+    expect(text).not.toMatch(/\bif if\b/i);
   });
 });
 
 describe('the summary the reporter checks before sending', () => {
-  it('shows what happened (clipped) and the safety answers too', async () => {
-    const { loadFlow } = await import('../../src/conversations/flow-schema.js');
-    const { summaryMessage } = await import('../../src/core/messages.js');
-    const { newSession, applyInput } = await import('../../src/core/intake/runtime.js');
+  it('shows what happened (clipped) and the safety answers too', () => {
     const ctx = { flow: loadFlow().value, now: new Date('2026-11-26T10:00:00Z'), services: [{ id: 'a', name: 'Service A' }, { id: 'b', name: 'Service B' }] };
     let s = newSession(ctx, { platform: 'terminal', id: 'r' });
     for (const text of ['yes', 'no', 'no', '1', 'DM', `She fell in the lounge ${'and more detail '.repeat(30)}`]) s = applyInput(ctx, s, { kind: 'text', text }).session;

@@ -119,11 +119,8 @@ function advance(ctx: IntakeContext, s: Session, answeredId: string, out: Output
   const steps = ctx.flow.steps;
   const idx = steps.findIndex((x) => x.id === answeredId);
   const forward = forwardedSafetyStep(ctx, s, idx);
-  if (forward) {
-    s.resumeFrom ??= steps[idx + 1]?.id ?? answeredId;
-    s.stepId = forward.id;
-    out.push({ type: 'say', text: `You wrote "${s.flags.find((f) => f.key === forward.key)!.evidence}". I need to ask about that first.`, urgent: true });
-  } else if (s.resumeFrom) {
+  if (forward) bringForward(s, forward, steps[idx + 1]?.id ?? answeredId, out);
+  else if (s.resumeFrom) {
     const from = steps.findIndex((x) => x.id === s.resumeFrom);
     delete s.resumeFrom;
     s.stepId = nextApplicable(ctx, s, Math.max(from, 0)).id;
@@ -150,6 +147,13 @@ function forwardedSafetyStep(ctx: IntakeContext, s: Session, answeredIdx: number
       mayComeEarly(ctx, s, st) &&
       s.flags.some((f) => f.key === st.key && st.protective?.includes(f.value)),
   );
+}
+
+/** Ask `forward` now, quoting the words that raised it, and carry on at `resumeAt` afterwards. */
+function bringForward(s: Session, forward: FlowStep, resumeAt: string, out: Output[]): void {
+  s.resumeFrom ??= resumeAt;
+  s.stepId = forward.id;
+  out.push({ type: 'say', text: `You wrote "${s.flags.find((f) => f.key === forward.key)!.evidence}". I need to ask about that first.`, urgent: true });
 }
 
 /**
@@ -256,9 +260,7 @@ function addFlags(s: Session, found: SessionFlag[]): void {
  */
 function noteTypedFlags(ctx: IntakeContext, s: Session, step: FlowStep, input: Input): SessionFlag[] {
   if (input.kind !== 'text' || !ctx.findFlags || !['choice', 'multi', 'time'].includes(step.kind)) return [];
-  const text = input.text.trim().toLowerCase();
-  if (/^[\d\s,;.]*$/.test(text)) return [];
-  if (choicesFor(ctx, step).some((c) => c.label.toLowerCase() === text || c.id.toLowerCase() === text)) return [];
+  if (/^[\d\s,;.]*$/.test(input.text) || exactChoice(choicesFor(ctx, step), input.text)) return [];
   const found = ctx.findFlags(input.text);
   addFlags(s, found);
   return found;
@@ -318,10 +320,15 @@ function resolveChoice(ctx: IntakeContext, step: FlowStep, input: Input): string
   const text = input.text.trim();
   const n = Number(text);
   if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1]!.id;
-  const lower = text.toLowerCase();
-  const exact = choices.find((c) => c.label.toLowerCase() === lower || c.id.toLowerCase() === lower);
+  const exact = exactChoice(choices, text);
   if (exact) return exact.id;
-  return ctx.recogniseChoice?.(text, choices) ?? namedByWords(step, lower);
+  return ctx.recogniseChoice?.(text, choices) ?? namedByWords(step, text.toLowerCase());
+}
+
+/** The option whose label or id the reply is, word for word (any case). */
+function exactChoice(choices: Array<{ id: string; label: string }>, text: string): { id: string; label: string } | undefined {
+  const lower = text.trim().toLowerCase();
+  return choices.find((c) => c.label.toLowerCase() === lower || c.id.toLowerCase() === lower);
 }
 
 /** The one option whose own `words` the reply uses ("her son" → Family or partner); none if two do. */
@@ -349,13 +356,8 @@ function notAnOption(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
   if (kept === 'kept') out.push({ type: 'say', text: 'Thank you, I have kept that as your account of what happened. First, please answer this question: choose an option or type its number.' });
   else if (kept === 'added') out.push({ type: 'say', text: 'Thank you, I have added that to your account. Now please choose one of the options, or type its number.' });
   else return notUnderstood(s, out);
-  const idx = ctx.flow.steps.findIndex((x) => x.id === step.id);
-  const forward = forwardedSafetyStep(ctx, s, idx);
-  if (forward) {
-    s.resumeFrom ??= step.id;
-    s.stepId = forward.id;
-    out.push({ type: 'say', text: `You wrote "${s.flags.find((f) => f.key === forward.key)!.evidence}". I need to ask about that first.`, urgent: true });
-  }
+  const forward = forwardedSafetyStep(ctx, s, ctx.flow.steps.findIndex((x) => x.id === step.id));
+  if (forward) bringForward(s, forward, step.id, out);
   out.push({ type: 'ask', stepId: s.stepId });
   return { session: s, out };
 }
@@ -485,7 +487,7 @@ function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
   const key = step.key!;
   const current = new Set(Array.isArray(s.answers[key]) ? (s.answers[key] as string[]) : []);
   const ids: string[] = [];
-  const whole = input.kind === 'text' ? choicesFor(ctx, step).find((c) => c.label.toLowerCase() === input.text.trim().toLowerCase()) : undefined;
+  const whole = input.kind === 'text' ? exactChoice(choicesFor(ctx, step), input.text) : undefined;
   if (input.kind === 'choice') ids.push(input.choiceId);
   else if (whole) ids.push(whole.id, DONE_ID); // an option's own words ("Police called on 999") are not split
   else {
@@ -529,7 +531,7 @@ function answerMulti(ctx: IntakeContext, s: Session, step: FlowStep, input: Inpu
 
 /** Words kept as typed in "who is affected" (roles, places, titles, small words), never names. */
 const NOT_NAMES = new Set(
-  'a an and at by for from in of on or the to with room rm flat bed bay unit no number house floor wing resident tenant client service user su person man woman lady gentleman gent boy girl child baby staff carer worker nurse visitor mr mrs ms miss dr sir old new called sick off all every everyone everybody several many some two three four residents tenants clients users people persons staff carers workers nurses visitors home whole unknown not sure'.split(' '),
+  'a an and at by for from in of on or the to with room rm flat bed bay unit no number house floor wing resident tenant client service user su person man woman lady gentleman gent boy girl child baby staff carer worker nurse visitor mr mrs ms miss dr sir old new called sick off all every everyone everybody several many some two three four residents tenants clients users people persons carers workers nurses visitors home whole unknown not sure'.split(' '),
 );
 
 /**
